@@ -1,0 +1,230 @@
+"""Claims: a theorem as an executable experiment with a verdict.
+
+A claim module (``provable/proofs_checks/claims/<area>.py``) registers each claim with
+:func:`claim`::
+
+    @claim(
+        id="kl_rl.bayes_posterior",
+        statement="J_beta(pi) = beta log Z - beta KL(pi || pi*)",
+        kind="identity",
+        citation=Citation(...),
+        budgets={"quick": {"n": 50}, "full": {"n": 2000}},
+    )
+    def _kl_rl_bayes(params: dict, seed: int) -> Verdict:
+        ...
+        return residual_verdict(residual, tol=1e-9, control_residual=wrong, what="...")
+
+The experiment returns a :class:`Verdict` *with its negative control attached*
+(built by :func:`rate_verdict` / :func:`residual_verdict` / :func:`flags_verdict`).
+The runner fills in ``claim`` and ``seconds``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from provable._validation import check_choice, suggest
+from provable.bounds._citation import Citation
+from provable.errors import InvalidArgument, UnknownName
+from provable.proofs_checks._stats import (
+    fit_exponent,
+    judge_all_true,
+    judge_exponent,
+    judge_residual,
+)
+from provable.proofs_checks._verdict import Verdict
+
+__all__ = ["Claim", "claim", "catalogue", "get_claim", "rate_verdict", "residual_verdict",
+           "flags_verdict", "CLAIM_KINDS", "BUDGETS"]
+
+CLAIM_KINDS = ("rate_upper", "rate_lower", "rate_tight", "bound_holds", "identity",
+               "inequality", "property")
+BUDGETS = ("quick", "full")
+
+# modules that register claims; imported on first use of the catalogue
+_CLAIM_MODULES = [
+    "provable.proofs_checks.claims.bandits",
+    "provable.proofs_checks.claims.online",
+    "provable.proofs_checks.claims.games",
+    "provable.proofs_checks.claims.alignment",
+    "provable.proofs_checks.claims.tabular",
+    "provable.proofs_checks.claims.rl",
+    "provable.proofs_checks.claims.automata",
+    "provable.proofs_checks.claims.linear",
+]
+
+_REGISTRY: dict[str, Claim] = {}
+_LOADED = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One executable claim.
+
+    Attributes
+    ----------
+    id : str
+        Dotted id, ``"<paper>.<statement>"``.
+    statement : str
+        The claim in words, as a reader would check it against the paper.
+    kind : str
+        One of ``rate_upper``, ``rate_lower``, ``rate_tight``, ``bound_holds``,
+        ``identity``, ``inequality``, ``property``.
+    citation : Citation
+        Provenance (verbatim seed text, restored text).
+    experiment : callable
+        ``experiment(params: dict, seed: int) -> Verdict`` with the negative control
+        attached as ``verdict.control``.
+    budgets : dict
+        Parameters per budget: ``{"quick": {...}, "full": {...}}``.
+    rate_id : str or None
+        Id in :mod:`provable.bounds` of the rate this claim checks.
+    design : str
+        The experiment in a sentence or two (instance family, algorithm, statistic).
+    expected_seconds : dict
+        Rough single-core time per budget, for the docs.
+    """
+
+    id: str
+    statement: str
+    kind: str
+    citation: Citation
+    experiment: Callable[[dict, int], Verdict] = field(repr=False)
+    budgets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rate_id: str | None = None
+    design: str = ""
+    expected_seconds: dict[str, float] = field(default_factory=dict)
+
+    def params(self, budget: str) -> dict[str, Any]:
+        """Parameters of ``budget`` (``"quick"`` or ``"full"``)."""
+        check_choice("budget", budget, BUDGETS)
+        return dict(self.budgets.get(budget, {}))
+
+
+def claim(*, id: str, statement: str, kind: str, citation: Citation,
+          budgets: dict[str, dict[str, Any]], rate_id: str | None = None, design: str = "",
+          expected_seconds: dict[str, float] | None = None
+          ) -> Callable[[Callable[[dict, int], Verdict]], Callable[[dict, int], Verdict]]:
+    """Decorator registering an experiment as a :class:`Claim` (see module docstring)."""
+    check_choice("kind", kind, CLAIM_KINDS)
+    for b in budgets:
+        check_choice("budget", b, BUDGETS)
+
+    def deco(fn: Callable[[dict, int], Verdict]) -> Callable[[dict, int], Verdict]:
+        if id in _REGISTRY and _REGISTRY[id].experiment is not fn:
+            raise InvalidArgument(f"claim id={id!r} is registered twice")
+        _REGISTRY[id] = Claim(id=id, statement=statement, kind=kind, citation=citation,
+                              experiment=fn, budgets=budgets, rate_id=rate_id, design=design,
+                              expected_seconds=expected_seconds or {})
+        return fn
+
+    return deco
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for mod in _CLAIM_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as e:  # a claim area not written yet
+            if e.name != mod:
+                raise
+    _LOADED = True
+
+
+def catalogue() -> list[Claim]:
+    """All registered claims, sorted by id.
+
+    Examples
+    --------
+    >>> from provable import proofs_checks as pc
+    >>> all(c.citation.title for c in pc.catalogue())
+    True
+    """
+    _load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def get_claim(claim_id: str) -> Claim:
+    """Look a claim up by id; an unknown id raises UnknownName with the nearest ids."""
+    _load()
+    if claim_id in _REGISTRY:
+        return _REGISTRY[claim_id]
+    near = suggest(claim_id, _REGISTRY)
+    hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    raise UnknownName(f"claim id={claim_id!r} is not in the catalogue ({len(_REGISTRY)} claims;"
+                      f" `provable claims` lists them).{hint}")
+
+
+# ---------------------------------------------------------------------------
+# verdict builders used by claim experiments
+
+def rate_verdict(xs: Any, ys: Any, *, expected: float, kind: str, tol: float,
+                 control_expected: float, var: str, polylog: float = 0.0, seed: int = 0,
+                 min_decades: float = 1.0, max_ci_width: float | None = None,
+                 control_ys: Any = None, extra: dict | None = None) -> Verdict:
+    """Fit the exponent of ``ys`` against ``xs`` and judge it; attach the negative control.
+
+    The control re-judges the same data against ``control_expected`` (a deliberately
+    wrong exponent), or, when ``control_ys`` is given (a planted wrong algorithm), judges
+    that data against ``expected``. Either way a sound harness must say ``violated``.
+    """
+    fit = fit_exponent(xs, ys, polylog=polylog, seed=seed)
+    status, reason = judge_exponent(fit, expected, kind=kind, tol=tol, min_decades=min_decades,
+                                    max_ci_width=max_ci_width)
+    data = {"var": var, "xs": np.asarray(xs, float).tolist(),
+            "ys": np.atleast_2d(np.asarray(ys, float)).tolist(), "fit": fit.to_dict(),
+            "rate_kind": kind, **(extra or {})}
+    v = Verdict(claim="", status=status, measured=fit.slope, expected=expected, ci=fit.ci,
+                tolerance=tol, reason=reason, data=data)
+    if control_ys is not None:
+        cfit = fit_exponent(xs, control_ys, polylog=polylog, seed=seed)
+        cs, cr = judge_exponent(cfit, expected, kind=kind, tol=tol, min_decades=min_decades)
+        v["control"] = Verdict(claim="", status=cs, measured=cfit.slope, expected=expected,
+                               ci=cfit.ci, tolerance=tol, reason="planted wrong algorithm: " + cr,
+                               data={"ys": np.atleast_2d(np.asarray(control_ys, float)).tolist()})
+    else:
+        cs, cr = judge_exponent(fit, control_expected, kind=kind, tol=tol,
+                                min_decades=min_decades)
+        v["control"] = Verdict(claim="", status=cs, measured=fit.slope, expected=control_expected,
+                               ci=fit.ci, tolerance=tol,
+                               reason=f"wrong expected exponent {control_expected:g}: " + cr)
+    return v
+
+
+def residual_verdict(residual: float, *, tol: float, control_residual: float, what: str,
+                     control_what: str = "deliberately wrong identity",
+                     measured: Any = None, expected: Any = 0.0, data: dict | None = None
+                     ) -> Verdict:
+    """Judge an identity by its largest residual; the control is a wrong identity's residual."""
+    status, reason = judge_residual(residual, tol, what)
+    cs, cr = judge_residual(control_residual, tol, control_what)
+    v = Verdict(claim="", status=status, measured=float(residual) if measured is None else measured,
+                expected=expected, tolerance=tol, reason=reason,
+                data={"residual": float(residual), **(data or {})})
+    v["control"] = Verdict(claim="", status=cs, measured=float(control_residual),
+                           expected=expected, tolerance=tol, reason=cr)
+    return v
+
+
+def flags_verdict(flags: Any, *, what: str, control_flags: Any, control_what: str,
+                  measured: Any = None, expected: Any = None, data: dict | None = None
+                  ) -> Verdict:
+    """Judge a property checked case by case (all must pass); the control must fail one."""
+    status, reason = judge_all_true(flags, what)
+    cs, cr = judge_all_true(control_flags, control_what)
+    f = np.asarray(flags, bool)
+    v = Verdict(claim="", status=status,
+                measured=float(f.mean()) if measured is None else measured,
+                expected=1.0 if expected is None else expected, reason=reason, data=data or {})
+    v["control"] = Verdict(claim="", status=cs,
+                           measured=float(np.asarray(control_flags, bool).mean()),
+                           expected=1.0, reason=cr)
+    return v
