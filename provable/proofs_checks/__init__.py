@@ -1,8 +1,10 @@
 """Claim checks: theorems as executable experiments with honest verdicts.
 
-See :func:`verify`, :func:`check_rate`, :func:`fit_exponent` and :func:`catalogue`.
+See :func:`verify`, :func:`verify_all`, :func:`check_rate`, :func:`fit_exponent` and
+:func:`catalogue`; hypothesis strategies live in :mod:`provable.proofs_checks.strategies`.
 """
 
+from provable.proofs_checks._check_rate import check_rate
 from provable.proofs_checks._claim import (
     Claim,
     catalogue,
@@ -12,6 +14,8 @@ from provable.proofs_checks._claim import (
     rate_verdict,
     residual_verdict,
 )
+from provable.proofs_checks._report import read_results, write_report
+from provable.proofs_checks._runner import failures, load_claim_modules, verify, verify_all
 from provable.proofs_checks._stats import ExponentFit, fit_exponent, judge_exponent
 from provable.proofs_checks._verdict import Verdict
 
@@ -20,11 +24,18 @@ __all__ = [
     "ExponentFit",
     "Verdict",
     "catalogue",
+    "check_rate",
     "claim",
+    "failures",
     "fit_exponent",
     "flags_verdict",
     "get_claim",
     "judge_exponent",
+    "load_claim_modules",
     "rate_verdict",
+    "read_results",
     "residual_verdict",
+    "verify",
+    "verify_all",
+    "write_report",
 ]

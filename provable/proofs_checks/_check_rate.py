@@ -1,0 +1,210 @@
+r"""Check the rate of *your own* algorithm: :func:`check_rate`.
+
+The same statistics as the catalogue's rate claims (a log-log exponent fit with a
+bootstrap interval over independent seeds, DESIGN.md's decision rules) and the same
+negative control, exposed for a function you write.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from provable._validation import check_choice, check_int, check_real
+from provable.errors import InvalidArgument, InvalidType
+from provable.proofs_checks._claim import rate_verdict
+from provable.proofs_checks._stats import RATE_KINDS
+from provable.proofs_checks._verdict import Verdict
+
+__all__ = ["check_rate"]
+
+
+def _check_value(y: Any, x: Any, seed: int, where: str) -> float:
+    try:
+        f = float(y)
+    except (TypeError, ValueError) as e:
+        raise InvalidType(f"{where} returned {y!r} (type {type(y).__name__}) at x={x!r}, "
+                          f"seed={seed}, expected a real number") from e
+    if math.isnan(f):
+        problem = "NaN"
+    elif math.isinf(f):
+        problem = "infinite"
+    elif f < 0:
+        problem = "negative"
+    elif f == 0:
+        problem = "zero"
+    else:
+        return f
+    raise InvalidArgument(
+        f"{where} returned {f!r} at x={x!r}, seed={seed}: the value is {problem}, expected a "
+        "positive finite number (a log-log fit needs y > 0; if your quantity can reach 0, "
+        "fit a positive surrogate such as 1 + regret, or drop that grid point)")
+
+
+def _seed_list(seeds: int | Sequence[int]) -> list[int]:
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        n = check_int("seeds", seeds, min_value=1)
+        return list(range(n))
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence | np.ndarray):
+        raise InvalidType(f"seeds={seeds!r} has type {type(seeds).__name__}, expected an int "
+                          "(number of seeds) or a sequence of int seeds")
+    out = [check_int(f"seeds[{i}]", s, min_value=0) for i, s in enumerate(seeds)]
+    if not out:
+        raise InvalidArgument("seeds=[], expected at least one seed")
+    if len(set(out)) != len(out):
+        raise InvalidArgument(f"seeds={list(seeds)!r} has repeated seeds, expected independent "
+                              "replicates")
+    return out
+
+
+def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
+               expected: float = 0.5, kind: str = "upper", seeds: int | Sequence[int] = 16,
+               tol: float = 0.1, polylog: float = 0, vectorized: bool = False,
+               label: str = "user", *, control_offset: float = 0.25,
+               min_decades: float = 1.0, boot_seed: int = 0) -> Verdict:
+    r"""Check that ``run(x, seed)`` grows like :math:`x^{\text{expected}}`.
+
+    Runs ``run`` on every grid point and seed, fits the exponent of the per-seed
+    curves in log-log space with a bootstrap confidence interval over seeds, and
+    judges it by DESIGN.md's rules:
+
+    * ``kind="upper"`` (:math:`y = O(x^b)`): ``violated`` when the whole interval lies
+      above ``expected + tol``, ``holds`` when it lies below, else ``inconclusive``;
+    * ``kind="lower"`` (:math:`y = \Omega(x^b)`): the mirror image around
+      ``expected - tol``;
+    * ``kind="tight"`` (:math:`y = \Theta(x^b)`): ``holds`` inside
+      ``[expected - tol, expected + tol]``, ``violated`` entirely outside.
+
+    The verdict carries a *negative control* in ``verdict.control``: the same data
+    judged against a deliberately wrong exponent — ``expected - control_offset`` for
+    ``"upper"``, ``expected + control_offset`` for ``"lower"`` and ``"tight"``. A
+    harness with enough seeds and decades says ``violated`` there; if it does not, the
+    ``holds`` is not evidence (add seeds or widen the grid).
+
+    Parameters
+    ----------
+    run : callable
+        ``run(x, seed) -> float``: the quantity at grid point ``x`` (regret at horizon
+        ``T``, error after ``n`` samples, …) for one seed. With ``vectorized=True``,
+        ``run(x, seeds) -> array`` gets an int array of seeds and returns one value per
+        seed. Values must be positive and finite.
+    grid : sequence of float
+        At least two positive grid points, ideally spanning at least ``min_decades``
+        decades (geometric spacing: ``np.geomspace(1e2, 1e4, 5)``).
+    var : str
+        Name of the swept variable (reports and plots).
+    expected : float
+        The exponent the theorem states.
+    kind : {"upper", "lower", "tight"}
+        Which kind of bound.
+    seeds : int or sequence of int
+        Number of independent seeds (``0 .. seeds-1``) or the seeds themselves.
+    tol : float
+        Slack on the exponent (``>= 0``).
+    polylog : float
+        Power of :math:`\log x` divided out first (for :math:`\tilde O` rates).
+    vectorized : bool
+        Call ``run`` once per grid point with all the seeds.
+    label : str
+        Name of the check in the verdict (``verdict.claim``).
+    control_offset : float
+        Distance of the control's wrong exponent from ``expected`` (``> tol``).
+    min_decades : float
+        Fewer decades in ``grid`` make the verdict ``inconclusive``.
+    boot_seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    Verdict
+        ``status``, fitted exponent ``measured`` with ``ci``, ``reason``, ``data``
+        (``var``, ``xs``, ``ys``, ``fit``, ``rate_kind``: plottable with
+        :func:`~provable.proofs_checks.write_report`), ``seconds`` and ``control``.
+
+    Raises
+    ------
+    InvalidArgument
+        For a grid with fewer than two points or non-positive points, a bad ``kind``
+        or ``tol``, and when ``run`` returns NaN, an infinite, negative or zero value
+        (the message names ``x`` and ``seed``).
+
+    Examples
+    --------
+    A function whose value grows like :math:`\sqrt{T}` (synthetic noise stands in for
+    your algorithm's regret). Put this in your own ``test_*.py``:
+
+    >>> import numpy as np
+    >>> from provable import proofs_checks as pc
+    >>> def regret(T, seed):
+    ...     rng = np.random.default_rng(seed)
+    ...     return 2.0 * np.sqrt(T) * np.exp(0.1 * rng.standard_normal())
+    >>> v = pc.check_rate(regret, grid=[1e2, 1e3, 1e4, 1e5], var="T", expected=0.5,
+    ...                   kind="upper", seeds=16)
+    >>> v.status, v.control.status
+    ('holds', 'violated')
+
+    In a pytest file::
+
+        def test_my_bandit_regret_is_sqrt_T():
+            v = pc.check_rate(my_regret, grid=np.geomspace(1e2, 1e5, 7), expected=0.5)
+            assert v.status == "holds", v.reason
+            assert v.control.status == "violated", v.control.reason
+    """
+    if not callable(run):
+        raise InvalidType(f"run={run!r} is not callable, expected run(x, seed) -> float")
+    kind = check_choice("kind", kind, RATE_KINDS)
+    expected = check_real("expected", expected)
+    tol = check_real("tol", tol, lower=0.0)
+    polylog = check_real("polylog", polylog, lower=0.0)
+    control_offset = check_real("control_offset", control_offset, lower=0.0, lower_open=True)
+    min_decades = check_real("min_decades", min_decades, lower=0.0)
+    if not isinstance(label, str):
+        raise InvalidType(f"label={label!r} has type {type(label).__name__}, expected str")
+    try:
+        xs = np.asarray(grid, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise InvalidType(f"grid={grid!r} is not a sequence of numbers") from e
+    if xs.ndim != 1 or xs.size < 2:
+        raise InvalidArgument(f"grid={grid!r} has {xs.size} point{'s' if xs.size != 1 else ''}"
+                              f" (shape {xs.shape}), expected a 1-D grid of at least 2 points")
+    for j, x in enumerate(xs):
+        if not np.isfinite(x) or x <= 0:
+            raise InvalidArgument(f"grid[{j}]={grid[j]!r}, expected a positive finite number")
+    if len(np.unique(xs)) != xs.size:
+        raise InvalidArgument(f"grid={list(grid)!r} has repeated points, expected distinct ones")
+    if polylog and np.any(xs <= 1):
+        raise InvalidArgument(f"grid has a point <= 1 with polylog={polylog:g}, expected every "
+                              "point > 1 (log x must be positive)")
+    seed_list = _seed_list(seeds)
+    # whole numbers are passed as int so that run(T, seed) can loop over range(T)
+    xs_user = [int(x) if float(x).is_integer() else float(x) for x in xs]
+
+    t0 = time.perf_counter()
+    ys = np.empty((len(seed_list), xs.size))
+    for j, x in enumerate(xs_user):
+        if vectorized:
+            arr = np.asarray(seed_list, dtype=np.int64)
+            out = run(x, arr)
+            vals = np.asarray(out, dtype=float).reshape(-1) if np.ndim(out) else None
+            if vals is None or vals.size != arr.size:
+                raise InvalidArgument(
+                    f"run(x={x!r}, seeds) returned shape {np.shape(out)}, expected "
+                    f"({arr.size},): one value per seed (vectorized=True)")
+            for s, (sd, y) in enumerate(zip(seed_list, vals)):
+                ys[s, j] = _check_value(y, x, sd, "run(x, seeds)")
+        else:
+            for s, sd in enumerate(seed_list):
+                ys[s, j] = _check_value(run(x, sd), x, sd, "run(x, seed)")
+    control_expected = expected - control_offset if kind == "upper" else expected + control_offset
+    v = rate_verdict(xs, ys, expected=expected, kind=kind, tol=tol,
+                     control_expected=control_expected, var=var, polylog=polylog,
+                     seed=boot_seed, min_decades=min_decades)
+    v["claim"] = label
+    v["seconds"] = time.perf_counter() - t0
+    v["control"]["claim"] = f"{label} (control)"
+    return v

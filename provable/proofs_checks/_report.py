@@ -1,0 +1,339 @@
+"""Reports of a claim run: ``report.md``, ``results.json`` and one log-log plot per rate.
+
+:func:`write_report` never gives up half way: a plot or a section that fails is
+replaced by a note saying why, and the rest of the report is still written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from provable.proofs_checks._cache import _json_default, _safe, provable_version
+from provable.proofs_checks._claim import Claim
+from provable.proofs_checks._verdict import STATUSES, Verdict
+
+__all__ = ["write_report", "plot_rate", "read_results", "REPORT_FILE", "RESULTS_FILE"]
+
+REPORT_FILE = "report.md"
+RESULTS_FILE = "results.json"
+PLOTS_DIR = "plots"
+
+
+def _lookup(claim_id: str) -> Claim | None:
+    """The registered claim of a verdict, or ``None`` for a user label."""
+    from provable.proofs_checks import _claim
+
+    return _claim._REGISTRY.get(claim_id)
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return "nan" if math.isnan(f) else f"{f:.3g}"
+    r = str(v)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _cell(text: Any) -> str:
+    """Escape text for a markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ").strip() or "—"
+
+
+def _measured(v: dict) -> str:
+    m = _num(v.get("measured"))
+    ci = v.get("ci")
+    if ci is not None and len(ci) == 2:
+        m += f" [{_num(ci[0])}, {_num(ci[1])}]"
+    return m
+
+
+def _control_status(v: dict) -> str:
+    ctrl = v.get("control")
+    if isinstance(ctrl, dict):
+        return ctrl.get("status", "—")
+    return "—" if v.get("status") == "inconclusive" else "missing"
+
+
+def _seconds(v: dict) -> str:
+    s = v.get("seconds")
+    t = "—" if s is None else f"{float(s):.2f} s"
+    return t + (" (cached)" if v.get("cached") else "")
+
+
+def _source(c: Claim | None, link: bool = True) -> str:
+    if c is None:
+        return "user check"
+    cit = c.citation
+    s = cit.short()
+    url = cit.url()
+    if url and link:
+        s += f" ([arXiv:{cit.arxiv}]({url}))"
+    return s
+
+
+def _expected(v: dict) -> str:
+    e = _num(v.get("expected"))
+    data = v.get("data") or {}
+    kind = data.get("rate_kind")
+    if kind in ("upper", "lower", "tight") and v.get("expected") is not None:
+        tol = _num(v.get("tolerance"))
+        rel = {"upper": f"≤ {e} + {tol}", "lower": f"≥ {e} − {tol}", "tight": f"{e} ± {tol}"}
+        return f"exponent of {data.get('var', 'x')} {rel[kind]}"
+    return e
+
+
+def is_rate(v: dict) -> bool:
+    """Whether a verdict carries rate data (``xs``, ``ys``, ``fit``) that can be plotted."""
+    data = v.get("data") or {}
+    return all(k in data for k in ("xs", "ys", "fit"))
+
+
+def plot_rate(v: dict, path: str | os.PathLike) -> Path:
+    """Log-log plot of a rate verdict: per-seed means with standard errors, the fitted
+    slope and a reference line of slope ``expected`` through the data.
+
+    Parameters
+    ----------
+    v : Verdict or dict
+        A verdict built by :func:`~provable.proofs_checks.rate_verdict` (its ``data`` has
+        ``var``, ``xs``, ``ys``, ``fit``, ``rate_kind``).
+    path : path
+        PNG file to write.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from matplotlib.figure import Figure
+
+    data = v["data"]
+    xs = np.asarray(data["xs"], float)
+    ys = np.atleast_2d(np.asarray(data["ys"], float))
+    fit = data["fit"]
+    slope, intercept = float(fit["slope"]), float(fit["intercept"])
+    polylog = float(fit.get("polylog", 0.0) or 0.0)
+    var = data.get("var", "x")
+    n = ys.shape[0]
+    mean = ys.mean(axis=0)
+    se = ys.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
+
+    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    if n > 1:
+        for row in ys:
+            ax.scatter(xs, row, s=6, color="tab:blue", alpha=0.18, linewidths=0)
+    ax.errorbar(xs, mean, yerr=np.minimum(se, mean * 0.999), fmt="o", color="tab:blue",
+                ms=4, capsize=3, label=f"mean over {n} seed{'s' if n != 1 else ''} (± s.e.)")
+    grid = np.geomspace(xs.min(), xs.max(), 100)
+    logpoly = polylog * np.log(np.log(grid)) if polylog else 0.0
+    ci = fit.get("ci") or (math.nan, math.nan)
+    ax.plot(grid, np.exp(intercept + slope * np.log(grid) + logpoly), color="tab:red",
+            label=f"fit: slope {slope:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]")
+    expected = v.get("expected")
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        lx = np.log(xs)
+        ly = np.log(mean) - (polylog * np.log(lx) if polylog else 0.0)
+        b = float(np.mean(ly) - expected * np.mean(lx))
+        ax.plot(grid, np.exp(b + expected * np.log(grid) + logpoly), "--", color="0.35",
+                label=f"reference slope {expected:g}")
+    ctrl = v.get("control")
+    if isinstance(ctrl, dict) and "ys" in (ctrl.get("data") or {}):
+        cy = np.atleast_2d(np.asarray(ctrl["data"]["ys"], float))
+        if cy.shape[1] == xs.size and np.all(cy > 0):
+            ax.plot(xs, cy.mean(axis=0), "x", color="0.5", label="planted control (mean)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(var)
+    ax.set_ylabel("measured" + (f" / (log {var})^{polylog:g}" if polylog else ""))
+    ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10)
+    ax.grid(True, which="both", alpha=0.25)
+    ax.legend(fontsize=8, loc="best")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def _section(v: dict, c: Claim | None, plot: str | None, plot_error: str | None) -> list[str]:
+    lines = [f"## {v.get('claim', '?')}", ""]
+    if c is not None:
+        cit = c.citation
+        lines += [f"**Statement.** {c.statement}", ""]
+        src = f"**Source.** {cit.short()}, *{cit.title}*"
+        if cit.url():
+            src += f", [arXiv:{cit.arxiv}]({cit.url()})"
+        src += f" (origin: {cit.origin}"
+        src += f", seed file `{cit.seed_file}`)" if cit.seed_file else ")"
+        lines += [src + ".", ""]
+        if cit.seed_text:
+            lines += ["**Seed text (verbatim).**", ""]
+            lines += ["> " + ln for ln in cit.seed_text.splitlines()] + [""]
+        if cit.restored:
+            lines += ["**Restored text.**", ""]
+            lines += ["> " + ln for ln in cit.restored.splitlines()] + [""]
+        if cit.note:
+            lines += [f"**Note.** {cit.note}", ""]
+        if c.design:
+            lines += [f"**Design.** {c.design}", ""]
+        if c.rate_id:
+            lines += [f"**Rate.** `{c.rate_id}` in `provable.bounds`.", ""]
+    lines += [f"**Verdict: {v.get('status')}.** {v.get('reason', '')}", "",
+              f"Expected {_expected(v)}; measured {_measured(v)}; "
+              f"budget {v.get('budget', '—')}, seed {v.get('seed', '—')}, {_seconds(v)}.", ""]
+    ctrl = v.get("control")
+    if isinstance(ctrl, dict):
+        lines += [f"**Negative control: {ctrl.get('status')}.** {ctrl.get('reason', '')}", ""]
+    elif v.get("status") != "inconclusive":
+        lines += ["**Negative control: missing.** The experiment attached no control.", ""]
+    if plot:
+        lines += [f"![{v.get('claim', '')}]({plot})", ""]
+    if plot_error:
+        lines += [f"*The plot could not be drawn: {plot_error}.*", ""]
+    err = (v.get("data") or {}).get("error")
+    if isinstance(err, dict) and err.get("traceback"):
+        lines += ["<details><summary>traceback</summary>", "", "```",
+                  err["traceback"].rstrip(), "```", "", "</details>", ""]
+    return lines
+
+
+def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
+                 complete: bool = True, title: str = "provable claim report") -> Path:
+    """Write ``report.md``, ``results.json`` and ``plots/*.png`` into ``out``.
+
+    Parameters
+    ----------
+    verdicts : sequence of Verdict
+        Verdicts of a run (from :func:`~provable.proofs_checks.verify_all`).
+    out : path
+        Report directory (created when missing).
+    complete : bool
+        ``False`` marks the report as partial (the run stopped early).
+    title : str
+        Heading of ``report.md``.
+
+    Returns
+    -------
+    pathlib.Path
+        Path of ``report.md``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from provable.proofs_checks import Verdict
+    >>> v = Verdict(claim="demo", status="inconclusive", reason="grid too short")
+    >>> write_report([v], tempfile.mkdtemp()).name
+    'report.md'
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    verdicts = list(verdicts)
+    claims = [_lookup(str(v.get("claim", ""))) for v in verdicts]
+
+    # plots first, so that results.json can point at them
+    plots: list[str | None] = []
+    plot_errors: list[str | None] = []
+    for v in verdicts:
+        plot, err = None, None
+        if is_rate(v):
+            rel = f"{PLOTS_DIR}/{_safe(str(v.get('claim', 'claim')))}.png"
+            try:
+                plot_rate(v, out / rel)
+                plot = rel
+            except Exception as e:  # noqa: BLE001 - a bad plot must not lose the report
+                err = f"{type(e).__name__}: {e}"
+        plots.append(plot)
+        plot_errors.append(err)
+
+    counts = {s: sum(v.get("status") == s for v in verdicts) for s in STATUSES}
+    from provable.proofs_checks._runner import failures
+
+    fails = failures(verdicts)
+    version = provable_version()
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    results = {
+        "provable_version": version,
+        "created": now,
+        "complete": complete,
+        "counts": counts,
+        "failures": [{"claim": c, "why": w} for c, w in fails],
+        "verdicts": [],
+    }
+    for v, c, plot in zip(verdicts, claims, plots):
+        d = v.to_dict() if isinstance(v, Verdict) else dict(v)
+        d["plot"] = plot
+        if c is not None:
+            d["statement"] = c.statement
+            d["kind"] = c.kind
+            d["source"] = c.citation.to_dict()
+        results["verdicts"].append(d)
+    (out / RESULTS_FILE).write_text(json.dumps(results, indent=1, default=_json_default),
+                                    encoding="utf-8")
+
+    budgets = sorted({str(v.get("budget")) for v in verdicts if v.get("budget")})
+    lines = [f"# {title}", "",
+             f"provable {version} · {now} · {len(verdicts)} claim"
+             f"{'s' if len(verdicts) != 1 else ''}"
+             + (f" · budget {', '.join(budgets)}" if budgets else ""), ""]
+    if not complete:
+        lines += ["**Partial report:** the run stopped before every claim finished; "
+                  "re-run the same command to resume from the cache.", ""]
+    if not verdicts:
+        lines += ["No claims were run: none matched, or no claim is registered yet "
+                  "(`provable claims` lists the catalogue).", ""]
+    else:
+        lines += [", ".join(f"{counts[s]} {s}" for s in STATUSES) + ".", ""]
+        if fails:
+            lines += [f"**{len(fails)} failure{'s' if len(fails) != 1 else ''}:**", ""]
+            lines += [f"- `{c}`: {_cell(w)}" for c, w in fails] + [""]
+        lines += ["| claim | source | expected | measured (CI) | verdict | control | time |",
+                  "|---|---|---|---|---|---|---|"]
+        for v, c in zip(verdicts, claims):
+            lines.append("| " + " | ".join(_cell(x) for x in (
+                f"[{v.get('claim')}](#{_anchor(str(v.get('claim', '')))})", _source(c),
+                _expected(v), _measured(v), v.get("status"), _control_status(v),
+                _seconds(v))) + " |")
+        lines.append("")
+        inconclusive = [v for v in verdicts if v.get("status") == "inconclusive"]
+        if inconclusive:
+            lines += ["Inconclusive:", ""]
+            lines += [f"- `{v.get('claim')}`: {_cell(v.get('reason', ''))}"
+                      for v in inconclusive] + [""]
+        for v, c, plot, perr in zip(verdicts, claims, plots, plot_errors):
+            try:
+                lines += _section(v, c, plot, perr)
+            except Exception as e:  # noqa: BLE001
+                lines += [f"## {v.get('claim', '?')}", "",
+                          f"*This section could not be written: {type(e).__name__}: {e}.*", ""]
+    path = out / REPORT_FILE
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _anchor(heading: str) -> str:
+    """GitHub-style anchor of a markdown heading."""
+    import re
+
+    return re.sub(r"[^a-z0-9 _-]", "", heading.lower()).replace(" ", "-")
+
+
+def read_results(out: str | os.PathLike) -> dict[str, Any] | None:
+    """The ``results.json`` of a previous run in ``out``, or ``None`` when absent/unreadable."""
+    path = Path(out) / RESULTS_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
