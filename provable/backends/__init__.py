@@ -1,0 +1,15 @@
+"""Compute back ends behind one small interface: ``numpy`` (reference), ``numba``
+(fused, parallel kernels) and ``torch`` (batched, CPU or CUDA; optional extra).
+
+The solvers call :func:`bellman` for one sweep and :func:`value_iteration_loop` for a
+whole VI run; ``backend="auto"`` resolves through :func:`resolve`.
+"""
+
+from provable.backends._dispatch import (
+    BACKENDS,
+    bellman,
+    resolve,
+    value_iteration_loop,
+)
+
+__all__ = ["BACKENDS", "bellman", "resolve", "value_iteration_loop"]

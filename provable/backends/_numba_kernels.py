@@ -1,0 +1,171 @@
+"""numba kernels for Bellman backups and whole value-iteration loops.
+
+Private: called by :mod:`provable.backends` with validated, contiguous float64 arrays.
+Each sweep exists in a serial and a parallel build compiled from the same Python
+function (``prange`` is ``range`` in the serial build). Compilation is lazy and cached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+def _sweep_dense(P2, r, gamma, V, outV, outpi):
+    S = V.shape[0]
+    A = P2.shape[0] // S
+    for s in prange(S):
+        best = -np.inf
+        arg = 0
+        for a in range(A):
+            row = s * A + a
+            acc = 0.0
+            for j in range(S):
+                acc += P2[row, j] * V[j]
+            q = r[row] + gamma * acc
+            if q > best:
+                best = q
+                arg = a
+        outV[s] = best
+        outpi[s] = arg
+
+
+def _sweep_csr(data, indices, indptr, r, gamma, V, outV, outpi):
+    S = V.shape[0]
+    A = (indptr.shape[0] - 1) // S
+    for s in prange(S):
+        best = -np.inf
+        arg = 0
+        for a in range(A):
+            row = s * A + a
+            acc = 0.0
+            for k in range(indptr[row], indptr[row + 1]):
+                acc += data[k] * V[indices[k]]
+            q = r[row] + gamma * acc
+            if q > best:
+                best = q
+                arg = a
+        outV[s] = best
+        outpi[s] = arg
+
+
+sweep_dense = njit(cache=True)(_sweep_dense)
+sweep_dense_par = njit(cache=True, parallel=True)(_sweep_dense)
+sweep_csr = njit(cache=True)(_sweep_csr)
+sweep_csr_par = njit(cache=True, parallel=True)(_sweep_csr)
+
+
+@njit(cache=True)
+def _diff_update(V, W):
+    lo = np.inf
+    hi = -np.inf
+    for s in range(V.shape[0]):
+        d = W[s] - V[s]
+        if d < lo:
+            lo = d
+        if d > hi:
+            hi = d
+        V[s] = W[s]
+    return lo, hi
+
+
+@njit(cache=True)
+def _bound(gamma, lo, hi, span):
+    c = gamma / (1.0 - gamma)
+    if span:
+        return c * (hi - lo) / 2.0
+    return c * max(abs(lo), abs(hi))
+
+
+@njit(cache=True)
+def vi_dense(P2, r, gamma, V, pi, tol, max_iter, span, parallel):
+    """VI from V (updated in place). Returns (iterations, lo, hi, converged) where
+    lo/hi are min/max of V_{k+1} - V_k at the last sweep."""
+    W = np.empty_like(V)
+    lo = 0.0
+    hi = 0.0
+    it = 0
+    while it < max_iter:
+        if parallel:
+            sweep_dense_par(P2, r, gamma, V, W, pi)
+        else:
+            sweep_dense(P2, r, gamma, V, W, pi)
+        lo, hi = _diff_update(V, W)
+        it += 1
+        if _bound(gamma, lo, hi, span) <= tol:
+            return it, lo, hi, True
+    return it, lo, hi, False
+
+
+@njit(cache=True)
+def vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span, parallel):
+    """CSR version of :func:`vi_dense`."""
+    W = np.empty_like(V)
+    lo = 0.0
+    hi = 0.0
+    it = 0
+    while it < max_iter:
+        if parallel:
+            sweep_csr_par(data, indices, indptr, r, gamma, V, W, pi)
+        else:
+            sweep_csr(data, indices, indptr, r, gamma, V, W, pi)
+        lo, hi = _diff_update(V, W)
+        it += 1
+        if _bound(gamma, lo, hi, span) <= tol:
+            return it, lo, hi, True
+    return it, lo, hi, False
+
+
+@njit(cache=True)
+def vi_gauss_seidel_dense(P2, r, gamma, V, pi, tol, max_iter):
+    """Gauss-Seidel VI (in-place sweeps, a gamma-contraction in sup norm).
+    Returns (iterations, max |V_{k+1} - V_k|, converged)."""
+    S = V.shape[0]
+    A = P2.shape[0] // S
+    c = gamma / (1.0 - gamma)
+    it = 0
+    delta = 0.0
+    while it < max_iter:
+        delta = 0.0
+        for s in range(S):
+            best = -np.inf
+            arg = 0
+            for a in range(A):
+                row = s * A + a
+                acc = 0.0
+                for j in range(S):
+                    acc += P2[row, j] * V[j]
+                q = r[row] + gamma * acc
+                if q > best:
+                    best = q
+                    arg = a
+            d = abs(best - V[s])
+            if d > delta:
+                delta = d
+            V[s] = best
+            pi[s] = arg
+        it += 1
+        if c * delta <= tol:
+            return it, delta, True
+    return it, delta, False
+
+
+@njit(cache=True)
+def batch_vi_dense(P, r, gamma, tol, max_iter, V, pi, iters, lo_out, hi_out):
+    """Span-stopped VI on a batch of small dense MDPs: P (B, S*A, S), r (B, S*A)."""
+    B = P.shape[0]
+    S = P.shape[2]
+    W = np.empty(S)
+    for b in range(B):
+        it = 0
+        lo = 0.0
+        hi = 0.0
+        while it < max_iter:
+            sweep_dense(P[b], r[b], gamma, V[b], W, pi[b])
+            lo, hi = _diff_update(V[b], W)
+            it += 1
+            if _bound(gamma, lo, hi, True) <= tol:
+                break
+        iters[b] = it
+        lo_out[b] = lo
+        hi_out[b] = hi

@@ -1,0 +1,221 @@
+"""Shared pieces of the tabular solvers: Q from V, greedy policies, policy matrices,
+exact policy evaluation, occupancy measures and the floating-point slack of bounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from scipy.sparse.csgraph import connected_components
+
+from provable.errors import InvalidArgument, InvalidModel
+from provable.mdp._tabular import TabularMDP
+
+__all__ = ["q_from_v", "greedy", "policy_matrix", "evaluate_policy", "occupancy",
+           "policy_gain", "rounding_slack", "as_stochastic_policy"]
+
+_U = np.finfo(float).eps
+
+
+def rounding_slack(mdp: TabularMDP, V: np.ndarray, gamma: float) -> float:
+    """Upper bound on the floating-point error of a Bellman fixed point, propagated by
+    the contraction: ``(w + 4) u (max|V| + max|r|) / (1 - gamma)`` with ``w`` the widest
+    row of P (Higham's dot-product bound)."""
+    if mdp.sparse:
+        w = int(np.diff(mdp.P.indptr).max())
+    else:
+        w = mdp.S
+    scale = float(np.abs(V).max(initial=0.0) + np.abs(mdp.R).max(initial=0.0))
+    return (w + 4) * _U * scale / max(1.0 - gamma, 1e-300)
+
+
+def q_from_v(mdp: TabularMDP, V: np.ndarray, h: int = 0, gamma: float | None = None
+             ) -> np.ndarray:
+    r"""Action values :math:`Q(s,a) = r(s,a) + \gamma \sum_{s'} P(s'|s,a) V(s')`, shape (S, A).
+
+    For average-reward models (``gamma=None``) the undiscounted backup is used
+    (``V`` is then the bias).
+
+    Examples
+    --------
+    >>> import numpy as np, provable as pv
+    >>> mdp = pv.mdp.river_swim(3, gamma=0.5)
+    >>> pv.solvers.q_from_v(mdp, np.zeros(3))[0]
+    array([0.005, 0.   ])
+    """
+    g = mdp.gamma if gamma is None else gamma
+    g = 1.0 if g is None else g
+    V = np.asarray(V, dtype=float)
+    if V.shape != (mdp.S,):
+        raise InvalidArgument(f"V has shape {V.shape}, expected ({mdp.S},)")
+    return (mdp.R_at(h).ravel() + g * (mdp.P_at(h) @ V)).reshape(mdp.S, mdp.A)
+
+
+def greedy(Q: np.ndarray) -> np.ndarray:
+    """Greedy deterministic policy: ``argmax_a Q[s, a]`` (lowest index among ties)."""
+    return np.asarray(Q).argmax(axis=-1)
+
+
+def as_stochastic_policy(mdp: TabularMDP, policy: Any) -> np.ndarray:
+    """Validate ``policy`` ((S,) actions or (S, A) probabilities) and return (S, A)."""
+    pol = np.asarray(policy)
+    S, A = mdp.S, mdp.A
+    if pol.shape == (S,):
+        if not np.issubdtype(pol.dtype, np.integer):
+            if not np.all(np.equal(np.mod(pol, 1), 0)):
+                raise InvalidArgument("policy of shape (S,) must hold integer actions")
+            pol = pol.astype(np.int64)
+        bad = (pol < 0) | (pol >= A)
+        if bad.any():
+            s = int(np.argmax(bad))
+            raise InvalidArgument(f"policy[{s}]={int(pol[s])}, expected an action in [0, {A - 1}]")
+        out = np.zeros((S, A))
+        out[np.arange(S), pol] = 1.0
+        return out
+    if pol.shape == (S, A):
+        from provable._validation import check_stochastic
+
+        pol = pol.astype(float)
+        check_stochastic("policy", pol, tol=1e-9)
+        return pol
+    raise InvalidArgument(f"policy has shape {pol.shape}, expected ({S},) actions or ({S}, {A}) "
+                          "probabilities")
+
+
+def policy_matrix(mdp: TabularMDP, policy: Any, h: int = 0) -> tuple[Any, np.ndarray]:
+    r"""``(P_pi, r_pi)``: the state chain and reward under ``policy``
+    (CSR when the model is sparse)."""
+    pi = as_stochastic_policy(mdp, policy)
+    S, A = mdp.S, mdp.A
+    r_pi = (pi * mdp.R_at(h)).sum(axis=1)
+    rows = np.repeat(np.arange(S), A)
+    Pi = sp.csr_matrix((pi.ravel(), (rows, np.arange(S * A))), shape=(S, S * A))
+    P2 = mdp.P_at(h)
+    P_pi = Pi @ P2
+    if not mdp.sparse:
+        P_pi = np.asarray(P_pi)
+    return P_pi, r_pi
+
+
+def _solve(M: Any, b: np.ndarray) -> np.ndarray:
+    if sp.issparse(M):
+        return spla.spsolve(sp.csc_matrix(M), b)
+    return np.linalg.solve(M, b)
+
+
+def policy_gain(P_pi: Any, r_pi: np.ndarray) -> np.ndarray:
+    """Exact long-run average reward of every state under a fixed chain ``P_pi``.
+
+    Recurrent classes (closed strongly connected components) get the stationary
+    average of ``r_pi``; transient states the absorption-weighted average of those.
+    """
+    P = sp.csr_matrix(P_pi)
+    S = P.shape[0]
+    n, labels = connected_components(P, directed=True, connection="strong")
+    closed = np.ones(n, dtype=bool)
+    coo = P.tocoo()
+    mask = coo.data > 0
+    cross = labels[coo.row[mask]] != labels[coo.col[mask]]
+    closed[np.unique(labels[coo.row[mask][cross]])] = False
+    g = np.full(S, np.nan)
+    for c in np.flatnonzero(closed):
+        idx = np.flatnonzero(labels == c)
+        Pc = P[idx][:, idx].toarray()
+        m = len(idx)
+        M = np.vstack([(Pc.T - np.eye(m)), np.ones((1, m))])
+        b = np.zeros(m + 1)
+        b[-1] = 1.0
+        mu = np.linalg.lstsq(M, b, rcond=None)[0]
+        g[idx] = mu @ r_pi[idx]
+    trans = np.isnan(g)
+    if trans.any():
+        T = np.flatnonzero(trans)
+        C = np.flatnonzero(~trans)
+        PTT = P[T][:, T]
+        rhs = P[T][:, C] @ g[C]
+        g[T] = _solve(sp.identity(len(T), format="csr") - PTT, rhs)
+    return g
+
+
+def evaluate_policy(mdp: TabularMDP, policy: Any) -> np.ndarray:
+    r"""Exact value of a policy by a linear solve.
+
+    Discounted: :math:`V^\pi = (I - \gamma P_\pi)^{-1} r_\pi`, shape (S,).
+    Finite horizon: ``policy`` (H, S) or (S,) (stationary); values (H+1, S).
+    Average reward: the gain of every state, shape (S,).
+
+    Examples
+    --------
+    >>> import numpy as np, provable as pv
+    >>> mdp = pv.mdp.river_swim(4, gamma=0.9)
+    >>> np.allclose(pv.solvers.evaluate_policy(mdp, pv.solve(mdp).policy), pv.solve(mdp).V)
+    True
+    """
+    if mdp.criterion == "finite_horizon":
+        H = mdp.horizon
+        pol = np.asarray(policy)
+        pols = [pol] * H if pol.ndim in (1,) or pol.shape == (mdp.S, mdp.A) else list(pol)
+        if len(pols) != H:
+            raise InvalidArgument(f"policy has shape {pol.shape}, expected (H={H}, S) or (S,)")
+        V = np.zeros((H + 1, mdp.S))
+        for h in range(H - 1, -1, -1):
+            P_pi, r_pi = policy_matrix(mdp, pols[h], h)
+            V[h] = r_pi + mdp.gamma * (P_pi @ V[h + 1])
+        return V
+    P_pi, r_pi = policy_matrix(mdp, policy)
+    if mdp.criterion == "average":
+        return policy_gain(P_pi, r_pi)
+    I = sp.identity(mdp.S, format="csr") if mdp.sparse else np.eye(mdp.S)
+    return _solve(I - mdp.gamma * P_pi, r_pi)
+
+
+def occupancy(mdp: TabularMDP, policy: Any, initial: Any = None) -> np.ndarray:
+    r"""State-action occupancy measure of ``policy`` from ``initial`` (default uniform).
+
+    Discounted: :math:`d(s,a) = (1-\gamma)\sum_t \gamma^t \Pr(s_t=s, a_t=a)`, shape (S, A),
+    summing to 1. Finite horizon: :math:`d_h(s,a)`, shape (H, S, A), each slice summing
+    to 1. Average reward: the stationary state-action distribution (unichain chains).
+
+    Examples
+    --------
+    >>> import numpy as np, provable as pv
+    >>> mdp = pv.mdp.random_mdp(4, 2, gamma=0.9, seed=1)
+    >>> d = pv.solvers.occupancy(mdp, np.zeros(4, int))
+    >>> round(float(d.sum()), 12)
+    1.0
+    """
+    S = mdp.S
+    rho = np.full(S, 1.0 / S) if initial is None else np.asarray(initial, dtype=float)
+    if rho.shape != (S,):
+        raise InvalidArgument(f"initial has shape {rho.shape}, expected ({S},)")
+    from provable._validation import check_stochastic
+
+    check_stochastic("initial", rho[None, :])
+    if mdp.criterion == "finite_horizon":
+        pol = np.asarray(policy)
+        pols = [pol] * mdp.horizon if pol.shape in ((S,), (S, mdp.A)) else list(pol)
+        out = np.zeros((mdp.horizon, S, mdp.A))
+        mu = rho
+        for h in range(mdp.horizon):
+            pi = as_stochastic_policy(mdp, pols[h])
+            out[h] = mu[:, None] * pi
+            mu = out[h].ravel() @ mdp.P_at(h)
+        return out
+    pi = as_stochastic_policy(mdp, policy)
+    P_pi, r_pi = policy_matrix(mdp, policy)
+    if mdp.criterion == "average":
+        P = sp.csr_matrix(P_pi).toarray()
+        M = np.vstack([P.T - np.eye(S), np.ones((1, S))])
+        b = np.zeros(S + 1)
+        b[-1] = 1
+        mu = np.linalg.lstsq(M, b, rcond=None)[0]
+        if np.abs(M @ mu - b).max() > 1e-8:
+            raise InvalidModel("the chain of this policy has several recurrent classes; "
+                               "its stationary distribution is not unique")
+        return mu[:, None] * pi
+    I = sp.identity(S, format="csr") if mdp.sparse else np.eye(S)
+    M = (I - mdp.gamma * P_pi)
+    d_s = (1 - mdp.gamma) * _solve(M.T if not sp.issparse(M) else M.T.tocsr(), rho)
+    return d_s[:, None] * pi
