@@ -1,0 +1,87 @@
+"""Automata: DFA / Moore / Mealy models, minimisation, equivalence, and learners.
+
+Models (:class:`DFA`, :class:`MooreMachine`, :class:`MealyMachine`) store a transition
+table ``delta`` of shape ``(n, k)`` over an alphabet of hashable symbols. Algorithms:
+:func:`trim`, :func:`minimize` (Hopcroft, O(k n log n)), :func:`canonical`,
+:func:`isomorphic`, :func:`equivalent` (shortest counterexample), products,
+:func:`from_regex`, :func:`to_dot`. Learners: :func:`lstar`, :func:`kv` (active, through
+a :class:`Teacher`) and :func:`rpni` (passive), each returning a :class:`LearnResult`.
+
+Examples
+--------
+>>> from provable import automata as am
+>>> target = am.random_dfa(40, 2, seed=0)
+>>> res = am.lstar(am.Teacher.from_dfa(target))
+>>> am.equivalent(res.model, target)
+(True, None)
+"""
+
+from provable.automata._algorithms import (
+    canonical,
+    complement,
+    difference,
+    equivalent,
+    intersection,
+    isomorphic,
+    minimize,
+    product,
+    symmetric_difference,
+    to_dot,
+    trim,
+    union,
+)
+from provable.automata._alphabet import Alphabet
+from provable.automata._interop import from_aalpy, to_aalpy
+from provable.automata._learners import kv, lstar
+from provable.automata._models import DFA, MealyMachine, MooreMachine, random_dfa
+from provable.automata._oracles import (
+    DFAMembership,
+    EquivalenceOracle,
+    ExactOracle,
+    FunctionMembership,
+    MembershipOracle,
+    PACOracle,
+    RandomWalkOracle,
+    RandomWordOracle,
+    Teacher,
+)
+from provable.automata._regex import from_regex
+from provable.automata._result import LearnResult
+from provable.automata._rpni import characteristic_sample, rpni
+
+__all__ = [
+    "Alphabet",
+    "DFA",
+    "DFAMembership",
+    "EquivalenceOracle",
+    "ExactOracle",
+    "FunctionMembership",
+    "LearnResult",
+    "MealyMachine",
+    "MembershipOracle",
+    "MooreMachine",
+    "PACOracle",
+    "RandomWalkOracle",
+    "RandomWordOracle",
+    "Teacher",
+    "canonical",
+    "characteristic_sample",
+    "complement",
+    "difference",
+    "equivalent",
+    "from_aalpy",
+    "from_regex",
+    "intersection",
+    "isomorphic",
+    "kv",
+    "lstar",
+    "minimize",
+    "product",
+    "random_dfa",
+    "rpni",
+    "symmetric_difference",
+    "to_aalpy",
+    "to_dot",
+    "trim",
+    "union",
+]

@@ -1,0 +1,270 @@
+"""numba kernels for the automata pillar.
+
+Every kernel is a private ``@njit(cache=True)`` function on preallocated arrays; nothing
+is compiled at import time (numba compiles on the first call and caches to disk).
+Validation and objects stay in the Python front ends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__: list[str] = []
+
+
+@njit(cache=True, parallel=True)
+def _run_batch(delta, start, words, lengths, out):  # pragma: no cover - compiled
+    """Final state of each padded word: ``out[b] = delta*(start, words[b, :lengths[b]])``."""
+    B = words.shape[0]
+    for b in prange(B):
+        q = start
+        for t in range(lengths[b]):
+            q = delta[q, words[b, t]]
+        out[b] = q
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _accept_prefixes(delta, start, labels, words, lengths, out):  # pragma: no cover
+    """``out[b, t]`` = label of the state after the first ``t`` symbols of word ``b``."""
+    B = words.shape[0]
+    for b in prange(B):
+        q = start
+        out[b, 0] = labels[q]
+        for t in range(lengths[b]):
+            q = delta[q, words[b, t]]
+            out[b, t + 1] = labels[q]
+    return out
+
+
+@njit(cache=True)
+def _reachable(delta, start):  # pragma: no cover - compiled
+    """Boolean mask of the states reachable from ``start`` (BFS)."""
+    n, k = delta.shape
+    seen = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int64)
+    seen[start] = True
+    queue[0] = start
+    head = 0
+    tail = 1
+    while head < tail:
+        p = queue[head]
+        head += 1
+        for a in range(k):
+            q = delta[p, a]
+            if not seen[q]:
+                seen[q] = True
+                queue[tail] = q
+                tail += 1
+    return seen
+
+
+@njit(cache=True)
+def _bfs_order(delta, start):  # pragma: no cover - compiled
+    """States in BFS discovery order (letters in index order) and the inverse map (-1 unseen)."""
+    n, k = delta.shape
+    order = np.empty(n, dtype=np.int64)
+    rank = -np.ones(n, dtype=np.int64)
+    rank[start] = 0
+    order[0] = start
+    head = 0
+    tail = 1
+    while head < tail:
+        p = order[head]
+        head += 1
+        for a in range(k):
+            q = delta[p, a]
+            if rank[q] < 0:
+                rank[q] = tail
+                order[tail] = q
+                tail += 1
+    return order[:tail], rank
+
+
+@njit(cache=True)
+def _hopcroft(delta, init):  # pragma: no cover - compiled
+    """Hopcroft's partition refinement, O(k n log n).
+
+    ``init`` (n,) gives initial block labels in ``0..m-1`` (all used). Returns the block id
+    of every state in the coarsest congruence refining ``init``.
+    """
+    n, k = delta.shape
+    # inverse transitions in CSR form, one list per (letter, target)
+    cnt = np.zeros(k * n + 1, dtype=np.int64)
+    for p in range(n):
+        for a in range(k):
+            cnt[a * n + delta[p, a] + 1] += 1
+    for i in range(k * n):
+        cnt[i + 1] += cnt[i]
+    inv = np.empty(k * n, dtype=np.int64)
+    fill = cnt[:-1].copy()
+    for p in range(n):
+        for a in range(k):
+            j = a * n + delta[p, a]
+            inv[fill[j]] = p
+            fill[j] += 1
+    # partition structures
+    m = 0
+    for i in range(n):
+        if init[i] + 1 > m:
+            m = init[i] + 1
+    elems = np.empty(n, dtype=np.int64)
+    loc = np.empty(n, dtype=np.int64)
+    block = init.astype(np.int64).copy()
+    bstart = np.zeros(n + 1, dtype=np.int64)
+    bend = np.zeros(n + 1, dtype=np.int64)
+    sizes = np.zeros(m, dtype=np.int64)
+    for i in range(n):
+        sizes[block[i]] += 1
+    pos = 0
+    for b in range(m):
+        bstart[b] = pos
+        bend[b] = pos
+        pos += sizes[b]
+    for i in range(n):
+        b = block[i]
+        elems[bend[b]] = i
+        loc[i] = bend[b]
+        bend[b] += 1
+    nblocks = m
+    marked = np.zeros(n, dtype=np.int64)
+    touched = np.empty(n, dtype=np.int64)
+    inwork = np.zeros(n * k, dtype=np.bool_)
+    work = np.empty(n * k, dtype=np.int64)
+    wtop = 0
+    # all initial blocks but the largest go to the worklist (every letter)
+    largest = 0
+    for b in range(m):
+        if sizes[b] > sizes[largest]:
+            largest = b
+    for b in range(m):
+        if b != largest:
+            for a in range(k):
+                work[wtop] = b * k + a
+                inwork[b * k + a] = True
+                wtop += 1
+    buf = np.empty(n, dtype=np.int64)
+    while wtop > 0:
+        wtop -= 1
+        item = work[wtop]
+        inwork[item] = False
+        B = item // k
+        a = item % k
+        nb = 0
+        for i in range(bstart[B], bend[B]):
+            buf[nb] = elems[i]
+            nb += 1
+        ntouched = 0
+        for i in range(nb):
+            q = buf[i]
+            j = a * n + q
+            for t in range(cnt[j], cnt[j + 1]):
+                p = inv[t]
+                X = block[p]
+                # move p into the marked prefix of its block
+                mpos = bstart[X] + marked[X]
+                if loc[p] >= mpos:
+                    other = elems[mpos]
+                    pp = loc[p]
+                    elems[mpos] = p
+                    loc[p] = mpos
+                    elems[pp] = other
+                    loc[other] = pp
+                    if marked[X] == 0:
+                        touched[ntouched] = X
+                        ntouched += 1
+                    marked[X] += 1
+        for ti in range(ntouched):
+            X = touched[ti]
+            mk = marked[X]
+            marked[X] = 0
+            size = bend[X] - bstart[X]
+            if mk == size:
+                continue
+            Y = nblocks
+            nblocks += 1
+            bstart[Y] = bstart[X]
+            bend[Y] = bstart[X] + mk
+            bstart[X] = bstart[X] + mk
+            for i in range(bstart[Y], bend[Y]):
+                block[elems[i]] = Y
+            rest = size - mk
+            for c in range(k):
+                if inwork[X * k + c]:
+                    work[wtop] = Y * k + c
+                    inwork[Y * k + c] = True
+                    wtop += 1
+                else:
+                    Z = Y if mk <= rest else X
+                    work[wtop] = Z * k + c
+                    inwork[Z * k + c] = True
+                    wtop += 1
+    return block
+
+
+@njit(cache=True)
+def _product_bfs(da, sa, la, ea, db, sb, lb, eb):  # pragma: no cover - compiled
+    """Shortlex-least word separating two machines (BFS on the product).
+
+    ``la``/``lb`` are integer state labels (acceptance or Moore outputs) and ``ea``/``eb``
+    integer transition labels (Mealy outputs; zeros otherwise). Returns ``(found, word)``;
+    ``word`` is empty when the machines are equivalent.
+    """
+    na, k = da.shape
+    nb = db.shape[0]
+    N = na * nb
+    parent = -np.ones(N, dtype=np.int64)
+    via = -np.ones(N, dtype=np.int64)
+    seen = np.zeros(N, dtype=np.bool_)
+    queue = np.empty(N, dtype=np.int64)
+    s = sa * nb + sb
+    seen[s] = True
+    queue[0] = s
+    head = 0
+    tail = 1
+    hit = -1
+    last = -1
+    if la[sa] != lb[sb]:
+        return True, np.empty(0, dtype=np.int64)
+    while head < tail and hit < 0:
+        x = queue[head]
+        head += 1
+        p = x // nb
+        q = x % nb
+        for a in range(k):
+            if ea[p, a] != eb[q, a]:
+                hit = x
+                last = a
+                break
+            p2 = da[p, a]
+            q2 = db[q, a]
+            y = p2 * nb + q2
+            if not seen[y]:
+                seen[y] = True
+                parent[y] = x
+                via[y] = a
+                queue[tail] = y
+                tail += 1
+                if la[p2] != lb[q2]:
+                    hit = y
+                    break
+    if hit < 0:
+        return False, np.empty(0, dtype=np.int64)
+    # reconstruct
+    length = 0
+    y = hit
+    while y != s:
+        length += 1
+        y = parent[y]
+    extra = 1 if last >= 0 else 0
+    word = np.empty(length + extra, dtype=np.int64)
+    y = hit
+    i = length - 1
+    while y != s:
+        word[i] = via[y]
+        i -= 1
+        y = parent[y]
+    if extra:
+        word[length] = last
+    return True, word

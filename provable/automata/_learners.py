@@ -1,0 +1,445 @@
+"""Active learners: Angluin's L* (Rivest–Schapire and plain Angluin counterexample
+processing) and Kearns–Vazirani (discrimination tree).
+
+Both work on integer-coded words, ask membership queries in batches (one kernel call per
+table column when the teacher simulates a DFA) and check every counterexample against
+the membership oracle, so a teacher whose two oracles disagree stops the learner with
+:class:`~provable.errors.OracleInconsistency` naming the word.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from provable._validation import check_choice, check_int
+from provable.automata._models import DFA
+from provable.automata._oracles import MembershipOracle, Teacher
+from provable.automata._result import LearnResult
+from provable.errors import InvalidType, OracleInconsistency
+
+__all__ = ["lstar", "kv"]
+
+Word = tuple[int, ...]
+
+
+class _Counters:
+    """Snapshot of teacher counters so a result reports this run only."""
+
+    def __init__(self, teacher: Teacher):
+        self.t = teacher
+        m, e = teacher.membership, teacher.equivalence
+        self.base = (m.queries, m.symbols, m.cache_hits, e.queries, e.tests, e.test_symbols)
+        self.t0 = time.perf_counter()
+
+    def result(self, model: DFA, algorithm: str, converged: bool, message: str, rounds: int,
+               sizes: list[int]) -> LearnResult:
+        m, e = self.t.membership, self.t.equivalence
+        now = (m.queries, m.symbols, m.cache_hits, e.queries, e.tests, e.test_symbols)
+        d = [a - b for a, b in zip(now, self.base)]
+        from provable.automata._algorithms import canonical
+        return LearnResult(model=canonical(model), algorithm=algorithm, converged=converged,
+                           message=message, membership_queries=d[0], equivalence_queries=d[3],
+                           symbols_queried=d[1], rounds=rounds, cache_hits=d[2], eq_tests=d[4],
+                           eq_test_symbols=d[5], hypothesis_sizes=sizes,
+                           seconds=time.perf_counter() - self.t0)
+
+
+def _check_teacher(teacher: Any) -> Teacher:
+    if not isinstance(teacher, Teacher):
+        raise InvalidType(f"teacher has type {type(teacher).__name__}, expected a Teacher "
+                          "(e.g. Teacher.from_dfa(target))")
+    return teacher
+
+
+def _check_cex(mq: MembershipOracle, hyp: DFA, w: Word) -> bool:
+    """MQ(w); raise when the hypothesis already agrees with it (oracles inconsistent)."""
+    v = mq._mq(w)
+    q = hyp.start
+    for c in w:
+        q = int(hyp.delta[q, c])
+    if bool(hyp.accepting[q]) == v:
+        raise OracleInconsistency(
+            f"the equivalence oracle returned the counterexample {mq.alphabet.decode(w)!r}, but "
+            f"the membership oracle answers {v} on it, the same as the hypothesis: the two "
+            "oracles are inconsistent")
+    return v
+
+
+def _hyp_states(hyp_delta: np.ndarray, start: int, w: Word) -> list[int]:
+    states = [start]
+    q = start
+    for c in w:
+        q = int(hyp_delta[q, c])
+        states.append(q)
+    return states
+
+
+def _rs_breakpoint(mq: MembershipOracle, access: list[Word], states: list[int], w: Word,
+                   v0: bool) -> int:
+    """Rivest–Schapire binary search: i with alpha(i) != alpha(i+1), where
+    alpha(i) = MQ(access(state after w[:i]) + w[i:]); alpha(0) = v0 != alpha(len(w))."""
+    lo, hi = 0, len(w)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if mq._mq(access[states[mid]] + w[mid:]) == v0:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _limits(max_rounds: Any, max_states: Any) -> tuple[int | None, int | None]:
+    mr = None if max_rounds is None else check_int("max_rounds", max_rounds, min_value=1)
+    ms = None if max_states is None else check_int("max_states", max_states, min_value=1)
+    return mr, ms
+
+
+def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | None = None,
+          max_states: int | None = None) -> LearnResult:
+    r"""Angluin's L* with an observation table.
+
+    Parameters
+    ----------
+    teacher : Teacher
+    cex_processing : {"rs", "angluin"}
+        ``"rs"`` (Rivest & Schapire 1993): binary search on the counterexample for one
+        distinguishing suffix, added to the columns ``E``; the rows ``S`` stay pairwise
+        distinct, so no consistency check is needed. ``"angluin"`` (Angluin 1987): add
+        every prefix of the counterexample to ``S`` and restore consistency by adding
+        suffixes ``a·e``. When the teacher answers every prefix in one run
+        (``prefix_outputs``), every prefix of a new suffix is also added to ``E`` at no
+        query cost (as AALpy's ``all_prefixes_in_obs_table``).
+    max_rounds, max_states : int, optional
+        Stop (``converged=False``) after this many hypotheses / when the hypothesis
+        exceeds this size.
+
+    Returns
+    -------
+    LearnResult
+
+    Notes
+    -----
+    Query bounds for a target whose minimal DFA has ``n`` states, ``k`` symbols and
+    counterexamples of length at most ``m`` (counting membership queries that reach the
+    system; cache hits are free):
+
+    * equivalence queries: at most ``n`` (each counterexample adds at least one state);
+    * ``"rs"``: membership queries at most :math:`(k+1)n^2 + (n-1)(\lceil\log_2 m\rceil+1)`
+      (|S| ≤ n, |S·A| ≤ kn, at most n−1 counterexample suffixes plus ε as query
+      columns, one query for the counterexample and a binary search per counterexample;
+      Rivest & Schapire, *Inference of finite automata using homing sequences*, Inf.
+      Comput. 103, 1993, O(kn² + n log m));
+    * ``"angluin"``: :math:`|S| \le n + m(n-1)`, :math:`|E| \le n`, so at most
+      :math:`(k+1)(n + m(n-1))\,n` (Angluin 1987, Theorem 6: O(m k n²)).
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> target = am.random_dfa(30, 2, seed=0)
+    >>> res = am.lstar(am.Teacher.from_dfa(target))
+    >>> am.isomorphic(res.model, am.minimize(target)), res.equivalence_queries <= 30
+    (True, True)
+    """
+    teacher = _check_teacher(teacher)
+    mode = check_choice("cex_processing", cex_processing, ("rs", "angluin"))
+    max_rounds, max_states = _limits(max_rounds, max_states)
+    counters = _Counters(teacher)
+    mq, eq = teacher.membership, teacher.equivalence
+    k = len(teacher.alphabet)
+    free_prefixes = mq.prefix_outputs
+
+    S: list[Word] = [()]
+    S_set: set[Word] = {()}
+    E: list[Word] = [()]
+    E_set: set[Word] = {()}
+    row: dict[Word, int] = {}          # word -> bitmask of its row over E
+    row_words: list[Word] = []         # every word with a row (S ∪ S·A)
+
+    def add_rows(words: list[Word]) -> None:
+        words = [u for u in words if u not in row]
+        if not words:
+            return
+        ans = mq._mq_batch([u + e for u in words for e in E]).reshape(len(words), len(E))
+        packed = np.packbits(ans, axis=1, bitorder="little")
+        for u, b in zip(words, packed):
+            row[u] = int.from_bytes(b.tobytes(), "little")
+            row_words.append(u)
+
+    def add_columns(cols: list[Word]) -> None:
+        cols = [e for e in cols if e not in E_set]
+        if not cols:
+            return
+        j0 = len(E)
+        E.extend(cols)
+        E_set.update(cols)
+        ans = mq._mq_batch([u + e for u in row_words for e in cols]).reshape(len(row_words),
+                                                                             len(cols))
+        packed = np.packbits(ans, axis=1, bitorder="little")
+        for u, b in zip(row_words, packed):
+            row[u] |= int.from_bytes(b.tobytes(), "little") << j0
+
+    def ext(u: Word) -> list[Word]:
+        return [u + (a,) for a in range(k)]
+
+    add_rows([()] + ext(()))
+
+    def close_and_hypothesis() -> tuple[DFA, list[Word]]:
+        # (rs) S rows distinct; (angluin) S may repeat rows: representatives = first seen
+        while True:
+            rep: dict[int, int] = {}
+            reps: list[Word] = []
+            for u in S:
+                if row[u] not in rep:
+                    rep[row[u]] = len(reps)
+                    reps.append(u)
+            # closedness
+            new: list[Word] = []
+            for u in S:
+                for a in range(k):
+                    ua = u + (a,)
+                    if row[ua] not in rep:
+                        rep[row[ua]] = -1
+                        new.append(ua)
+            if new:
+                for ua in new:
+                    S.append(ua)
+                    S_set.add(ua)
+                add_rows([x for ua in new for x in ext(ua)])
+                continue
+            if mode == "angluin":
+                bad = _inconsistency(S, row, k)
+                if bad is not None:
+                    a, diff = bad
+                    j = (diff & -diff).bit_length() - 1
+                    cols = [(a,) + E[j]]
+                    if free_prefixes:
+                        cols = [cols[0][:i] for i in range(len(cols[0]), 0, -1)]
+                    add_columns(cols)
+                    continue
+            n = len(reps)
+            delta = np.empty((n, k), dtype=np.int64)
+            for i, u in enumerate(reps):
+                for a in range(k):
+                    delta[i, a] = rep[row[u + (a,)]]
+            acc = np.array([bool(row[u] & 1) for u in reps])
+            return DFA(delta, acc, 0, teacher.alphabet), reps
+
+    rounds = 0
+    sizes: list[int] = []
+    while True:
+        hyp, reps = close_and_hypothesis()
+        rounds += 1
+        sizes.append(hyp.n_states)
+        if len(sizes) > 1 and sizes[-1] <= sizes[-2]:
+            raise OracleInconsistency(
+                f"hypothesis did not grow after a counterexample ({sizes[-2]} -> {sizes[-1]} "
+                "states): the membership answers are inconsistent")
+        if max_states is not None and hyp.n_states > max_states:
+            return counters.result(hyp, f"lstar-{mode}", False,
+                                   f"hypothesis has {hyp.n_states} > max_states={max_states} "
+                                   "states", rounds, sizes)
+        w = eq._find_codes(hyp, mq)
+        if w is None:
+            return counters.result(hyp, f"lstar-{mode}", True,
+                                   "equivalence oracle accepted the hypothesis", rounds, sizes)
+        if max_rounds is not None and rounds >= max_rounds:
+            return counters.result(hyp, f"lstar-{mode}", False,
+                                   f"stopped after max_rounds={max_rounds} hypotheses", rounds,
+                                   sizes)
+        v0 = _check_cex(mq, hyp, w)
+        if mode == "rs":
+            states = _hyp_states(hyp.delta, 0, w)
+            i = _rs_breakpoint(mq, reps, states, w, v0)
+            suffix = w[i + 1:]
+            cols = ([suffix[:j] for j in range(len(suffix), 0, -1)] if free_prefixes
+                    else [suffix])
+            add_columns(cols)
+        else:
+            pre = [w[:j] for j in range(1, len(w) + 1) if w[:j] not in S_set]
+            for u in pre:
+                S.append(u)
+                S_set.add(u)
+            add_rows(pre + [x for u in pre for x in ext(u)])
+
+
+def _inconsistency(S: list[Word], row: dict[Word, int], k: int) -> tuple[int, int] | None:
+    """(a, differing-bits) for two S rows that agree but whose a-successors differ."""
+    first: dict[int, Word] = {}
+    for u in S:
+        r = row[u]
+        if r not in first:
+            first[r] = u
+            continue
+        v = first[r]
+        for a in range(k):
+            d = row[u + (a,)] ^ row[v + (a,)]
+            if d:
+                return a, d
+    return None
+
+
+def kv(teacher: Teacher, *, max_rounds: int | None = None,
+       max_states: int | None = None) -> LearnResult:
+    r"""Kearns–Vazirani learning with a discrimination tree.
+
+    States are access words (leaves of a binary tree whose inner nodes hold
+    distinguishing suffixes, the root holding ε); a transition ``u·a`` is found by
+    *sifting* ``u·a`` down the tree. A counterexample is decomposed by the
+    Rivest–Schapire binary search into ``u·a·v`` where ``v`` separates ``u·a`` from the
+    state the hypothesis sends it to; that leaf is split with discriminator ``v`` and
+    only the transitions into it are re-sifted (one query each). A counterexample is
+    reprocessed until the hypothesis agrees with it, so there are at most ``n``
+    equivalence queries.
+
+    Parameters
+    ----------
+    teacher : Teacher
+    max_rounds, max_states : int, optional
+        As in :func:`lstar`.
+
+    Returns
+    -------
+    LearnResult
+
+    Notes
+    -----
+    With ``n`` states, ``k`` symbols and counterexamples of length at most ``m``: at
+    most ``n`` equivalence queries and at most :math:`kn(n-1) + n(\lceil\log_2 m\rceil
+    + 1) + 1` membership queries that reach the system (a transition pays one query per
+    tree level it descends, and leaves have depth at most ``n-1``; one query and a
+    binary search per counterexample). Kearns & Vazirani, *An Introduction to
+    Computational Learning Theory*, MIT Press 1994, ch. 8; binary search from Rivest &
+    Schapire 1993.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> target = am.random_dfa(30, 2, seed=0)
+    >>> res = am.kv(am.Teacher.from_dfa(target))
+    >>> am.isomorphic(res.model, am.minimize(target))
+    True
+    """
+    teacher = _check_teacher(teacher)
+    max_rounds, max_states = _limits(max_rounds, max_states)
+    counters = _Counters(teacher)
+    mq, eq = teacher.membership, teacher.equivalence
+    k = len(teacher.alphabet)
+    alg = "kv"
+
+    v_eps = mq._mq(())
+    hyp = DFA(np.zeros((1, k), dtype=np.int64), [v_eps], 0, teacher.alphabet)
+    rounds, sizes = 1, [1]
+    w = eq._find_codes(hyp, mq)
+    if w is None:
+        return counters.result(hyp, alg, True, "equivalence oracle accepted the hypothesis",
+                               rounds, sizes)
+    if max_rounds is not None and rounds >= max_rounds:
+        return counters.result(hyp, alg, False, f"stopped after max_rounds={max_rounds} "
+                               "hypotheses", rounds, sizes)
+    _check_cex(mq, hyp, w)
+
+    # tree: node arrays; leaves carry a state, inner nodes a discriminator
+    disc: list[Word | None] = [(), None, None]
+    child: list[list[int]] = [[0, 0], [-1, -1], [-1, -1]]
+    leaf_state: list[int] = [-1, -1, -1]
+    access: list[Word] = [(), w]
+    acc: list[bool] = [v_eps, not v_eps]
+    # child[node][answer]: answer False -> index 0, True -> index 1
+    child[0][int(v_eps)] = 1
+    child[0][int(not v_eps)] = 2
+    leaf_state[1], leaf_state[2] = 0, 1
+    leaf_of = [1, 2]
+    trans: list[list[int]] = []          # trans[q][a] = leaf node
+    into: dict[int, list[tuple[int, int]]] = {}
+
+    def sift(items: list[tuple[int, int]], nodes: list[int]) -> None:
+        """Sift transitions (q, a) starting at the given nodes; record the leaves."""
+        cur = list(nodes)
+        active = [i for i in range(len(items)) if disc[cur[i]] is not None]
+        while active:
+            words = [access[items[i][0]] + (items[i][1],) + disc[cur[i]] for i in active]
+            ans = mq._mq_batch(words)
+            nxt = []
+            for i, r in zip(active, ans):
+                cur[i] = child[cur[i]][int(r)]
+                if disc[cur[i]] is not None:
+                    nxt.append(i)
+            active = nxt
+        for (q, a), node in zip(items, cur):
+            trans[q][a] = node
+            into.setdefault(node, []).append((q, a))
+
+    def add_state_rows(qs: list[int]) -> None:
+        for _ in qs:
+            trans.append([-1] * k)
+        items = [(q, a) for q in qs for a in range(k)]
+        sift(items, [0] * len(items))
+
+    add_state_rows([0, 1])
+
+    def hypothesis() -> DFA:
+        n = len(access)
+        delta = np.empty((n, k), dtype=np.int64)
+        for q in range(n):
+            for a in range(k):
+                delta[q, a] = leaf_state[trans[q][a]]
+        return DFA(delta, np.array(acc, dtype=bool), 0, teacher.alphabet)
+
+    pending: Word | None = None
+    v_pending = False
+    while True:
+        hyp = hypothesis()
+        if pending is not None:
+            states = _hyp_states(hyp.delta, 0, pending)
+            if bool(hyp.accepting[states[-1]]) == v_pending:
+                pending = None
+        if pending is None:
+            rounds += 1
+            sizes.append(hyp.n_states)
+            if max_states is not None and hyp.n_states > max_states:
+                return counters.result(hyp, alg, False, f"hypothesis has {hyp.n_states} > "
+                                       f"max_states={max_states} states", rounds, sizes)
+            w = eq._find_codes(hyp, mq)
+            if w is None:
+                return counters.result(hyp, alg, True,
+                                       "equivalence oracle accepted the hypothesis", rounds,
+                                       sizes)
+            if max_rounds is not None and rounds >= max_rounds:
+                return counters.result(hyp, alg, False, f"stopped after max_rounds="
+                                       f"{max_rounds} hypotheses", rounds, sizes)
+            v_pending = _check_cex(mq, hyp, w)
+            pending = w
+            states = _hyp_states(hyp.delta, 0, w)
+        w = pending
+        i = _rs_breakpoint(mq, access, states, w, v_pending)
+        p, a, q = states[i], w[i], states[i + 1]
+        v = w[i + 1:]
+        r = len(access)
+        new_access = access[p] + (a,)
+        ans_r = mq._mq(new_access + v)
+        ans_q = mq._mq(access[q] + v)
+        if ans_r == ans_q:
+            raise OracleInconsistency(
+                f"counterexample {mq.alphabet.decode(w)!r}: binary search found no "
+                "distinguishing suffix, the membership answers are inconsistent")
+        access.append(new_access)
+        acc.append(mq._mq(new_access))
+        # split the leaf of q
+        L = leaf_of[q]
+        lq, lr = len(disc), len(disc) + 1
+        disc.extend([None, None])
+        child.extend([[-1, -1], [-1, -1]])
+        leaf_state.extend([q, r])
+        leaf_of[q] = lq
+        leaf_of.append(lr)
+        disc[L] = v
+        leaf_state[L] = -1
+        child[L] = [0, 0]
+        child[L][int(ans_q)] = lq
+        child[L][int(ans_r)] = lr
+        moved = into.pop(L, [])
+        trans.append([-1] * k)
+        sift(moved + [(r, b) for b in range(k)], [L] * len(moved) + [0] * k)

@@ -1,0 +1,564 @@
+"""Teachers and oracles for active automata learning (AALpy-like roles).
+
+Three roles, as in AALpy: the *learner* (:func:`~provable.automata.lstar`,
+:func:`~provable.automata.kv`) only talks to a :class:`Teacher`, which pairs a
+:class:`MembershipOracle` (answers "is ``w`` in the language?") with an
+:class:`EquivalenceOracle` (answers "is this hypothesis right?" with ``None`` or a
+counterexample). The base classes keep every counter, so all oracles are counted the
+same way:
+
+* ``MembershipOracle``: ``queries`` (answers that reached the system), ``symbols``
+  (their total length), ``cache_hits`` (answers served from the cache). Answers are
+  cached; a system that reports the answer for every prefix of a word in one run
+  (``prefix_outputs = True``, e.g. a simulated DFA, as AALpy's step-wise SULs) fills
+  the cache for all prefixes, exactly like AALpy's ``CacheSUL``.
+* ``EquivalenceOracle``: ``queries`` (equivalence queries), ``tests`` and
+  ``test_symbols`` (words and symbols a testing oracle evaluated on the system).
+
+Words inside the learners are tuples of integer symbol codes; the public methods take
+and return words over the alphabet.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from provable._validation import as_generator, check_choice, check_int, check_real
+from provable.automata._alphabet import Alphabet
+from provable.automata._models import DFA
+from provable.errors import InvalidArgument, InvalidType, OracleInconsistency
+
+__all__ = [
+    "MembershipOracle",
+    "FunctionMembership",
+    "DFAMembership",
+    "EquivalenceOracle",
+    "ExactOracle",
+    "RandomWordOracle",
+    "RandomWalkOracle",
+    "PACOracle",
+    "Teacher",
+]
+
+Word = tuple[int, ...]
+
+
+class MembershipOracle(ABC):
+    """Base class of membership oracles: caching and counters live here.
+
+    Subclasses implement :meth:`answer` (a word over the alphabet -> bool), or, for
+    speed, :meth:`_answer_codes_batch` on integer codes. Set ``prefix_outputs = True``
+    when :meth:`_answer_codes_batch` returns the answers for every prefix.
+
+    Parameters
+    ----------
+    alphabet : iterable of hashable
+    """
+
+    prefix_outputs: bool = False
+
+    def __init__(self, alphabet: Iterable[Hashable]):
+        self.alphabet = Alphabet(alphabet)
+        self.queries = 0
+        self.symbols = 0
+        self.cache_hits = 0
+        self._cache: dict[Word, bool] = {}
+
+    # -- to implement --------------------------------------------------------------------
+    @abstractmethod
+    def answer(self, word: Any) -> bool:
+        """Whether ``word`` (a ``str`` or tuple of symbols) is in the target language."""
+
+    def _answer_codes_batch(self, words: Sequence[Word]) -> list:
+        """Answers for integer-coded words; one bool per word, or (``prefix_outputs``)
+        a sequence of ``len(w) + 1`` bools per word."""
+        dec = self.alphabet.decode
+        return [bool(self.answer(dec(w))) for w in words]
+
+    # -- counted, cached access ------------------------------------------------------------
+    def query(self, word: Iterable[Hashable]) -> bool:
+        """Cached, counted membership query on a word over the alphabet.
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> mq = am.FunctionMembership("ab", lambda w: w.count("a") % 2 == 0)
+        >>> mq.query("aa"), mq.query("aa"), mq.queries, mq.cache_hits
+        (True, True, 1, 1)
+        """
+        return bool(self._mq_batch([self.alphabet.encode(word)])[0])
+
+    def _mq(self, w: Word) -> bool:
+        return bool(self._mq_batch([w])[0])
+
+    def _mq_batch(self, words: Sequence[Word]) -> np.ndarray:
+        """Cached answers for a batch of coded words (duplicates queried once)."""
+        cache = self._cache
+        out = np.empty(len(words), dtype=bool)
+        missing: dict[Word, list[int]] = {}
+        for i, w in enumerate(words):
+            v = cache.get(w)
+            if v is None:
+                if w in missing:
+                    self.cache_hits += 1
+                    missing[w].append(i)
+                else:
+                    missing[w] = [i]
+            else:
+                self.cache_hits += 1
+                out[i] = v
+        if missing:
+            todo = list(missing)
+            if self.prefix_outputs:
+                # longest first: a word that is a prefix of one already sent in this batch is
+                # answered by that run (AALpy's CacheSUL would find it in its cache tree)
+                todo.sort(key=len, reverse=True)
+                sent: list[Word] = []
+                covered: set[Word] = set()
+                for w in todo:
+                    if w in covered:
+                        self.cache_hits += 1
+                        continue
+                    sent.append(w)
+                    covered.update(w[:j] for j in range(len(w) + 1))
+                res = self._answer_codes_batch(sent)
+                self.queries += len(sent)
+                self.symbols += sum(len(w) for w in sent)
+                for w, r in zip(sent, res):
+                    self._store_prefixes(w, r)
+                for w, idx in missing.items():
+                    out[idx] = cache[w]
+                return out
+            answers = self._answer_codes_batch(todo)
+            self.queries += len(todo)
+            self.symbols += sum(len(w) for w in todo)
+            for w, r in zip(todo, answers):
+                r = bool(r)
+                cache[w] = r
+                out[missing[w]] = r
+        return out
+
+    def _store_prefixes(self, w: Word, outs: Any) -> None:
+        cache = self._cache
+        if len(outs) != len(w) + 1:
+            raise OracleInconsistency(f"membership oracle returned {len(outs)} prefix answers "
+                                      f"for word {self.alphabet.decode(w)!r}, expected "
+                                      f"{len(w) + 1}")
+        for j in range(len(w) + 1):
+            v = bool(outs[j])
+            p = w[:j]
+            old = cache.get(p)
+            if old is not None and old != v:
+                raise OracleInconsistency(
+                    f"membership oracle answered {v} for word {self.alphabet.decode(p)!r} "
+                    f"(a prefix of {self.alphabet.decode(w)!r}) after answering {old} before")
+            cache[p] = v
+
+    def _raw_batch(self, words: Sequence[Word]) -> np.ndarray:
+        """Uncached, uncounted final answers (used by testing equivalence oracles)."""
+        res = self._answer_codes_batch(list(words))
+        if self.prefix_outputs:
+            return np.array([bool(r[-1]) for r in res], dtype=bool)
+        return np.array([bool(r) for r in res], dtype=bool)
+
+    def reset(self) -> None:
+        """Clear the cache and the counters."""
+        self.queries = self.symbols = self.cache_hits = 0
+        self._cache.clear()
+
+
+class FunctionMembership(MembershipOracle):
+    """Membership oracle from a Python predicate on words.
+
+    Parameters
+    ----------
+    alphabet : iterable of hashable
+    fn : callable
+        ``fn(word) -> bool``; ``word`` is a ``str`` when every symbol is a character,
+        otherwise a tuple of symbols.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> mq = am.FunctionMembership("ab", lambda w: w.endswith("b"))
+    >>> mq.query("ab")
+    True
+    """
+
+    def __init__(self, alphabet: Iterable[Hashable], fn: Callable[[Any], bool]):
+        super().__init__(alphabet)
+        if not callable(fn):
+            raise InvalidType(f"fn={fn!r} is not callable, expected fn(word) -> bool")
+        self.fn = fn
+
+    def answer(self, word: Any) -> bool:
+        return bool(self.fn(word))
+
+
+class DFAMembership(MembershipOracle):
+    """Membership oracle that simulates a known DFA (answers every prefix in one run).
+
+    Batches go through the numba kernel, so a column of an observation table costs one
+    kernel call.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> mq = am.DFAMembership(am.from_regex("a*b", "ab"))
+    >>> mq.query("aab"), mq.query("aa"), mq.queries
+    (True, False, 1)
+    """
+
+    prefix_outputs = True
+
+    def __init__(self, dfa: DFA):
+        if not isinstance(dfa, DFA):
+            raise InvalidType(f"dfa has type {type(dfa).__name__}, expected DFA")
+        super().__init__(dfa.alphabet)
+        self.dfa = dfa
+
+    def answer(self, word: Any) -> bool:
+        return self.dfa.accepts(word)
+
+    def _answer_codes_batch(self, words: Sequence[Word]) -> list:
+        from provable.automata._kernels import _accept_prefixes
+        B = len(words)
+        lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=B)
+        L = int(lens.max()) if B else 0
+        codes = np.zeros((B, L), dtype=np.int64)
+        if L:
+            flat = np.fromiter((c for w in words for c in w), dtype=np.int64,
+                               count=int(lens.sum()))
+            codes[np.arange(L)[None, :] < lens[:, None]] = flat
+        out = np.empty((B, L + 1), dtype=np.bool_)
+        _accept_prefixes(self.dfa.delta, self.dfa.start, self.dfa.accepting, codes, lens, out)
+        return [out[b, : lens[b] + 1] for b in range(B)]
+
+
+class EquivalenceOracle(ABC):
+    """Base class of equivalence oracles; keeps ``queries``, ``tests``, ``test_symbols``.
+
+    Subclasses implement :meth:`_find` returning a coded counterexample or ``None``.
+    """
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.tests = 0
+        self.test_symbols = 0
+
+    def find_counterexample(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
+        """A word on which ``hypothesis`` and the target differ, or ``None`` (counted).
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> target = am.from_regex("a*b", "ab")
+        >>> eq = am.ExactOracle(target)
+        >>> eq.find_counterexample(am.from_regex("b", "ab"), am.DFAMembership(target))
+        'ab'
+        """
+        w = self._find_codes(hypothesis, membership)
+        return None if w is None else hypothesis.alphabet.decode(w)
+
+    def _find_codes(self, hypothesis: DFA, membership: MembershipOracle) -> Word | None:
+        self.queries += 1
+        w = self._find(hypothesis, membership)
+        return None if w is None else tuple(int(c) for c in w)
+
+    @abstractmethod
+    def _find(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
+        """Coded counterexample or None."""
+
+    def reset(self) -> None:
+        """Zero the counters."""
+        self.queries = self.tests = self.test_symbols = 0
+
+
+class ExactOracle(EquivalenceOracle):
+    """Exact equivalence against a known target DFA: BFS on the product, shortest
+    (shortlex-least) counterexample.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> eq = am.ExactOracle(am.from_regex("ab", "ab"))
+    >>> eq.find_counterexample(am.from_regex("ab", "ab"), None) is None
+    True
+    """
+
+    def __init__(self, target: DFA):
+        super().__init__()
+        if not isinstance(target, DFA):
+            raise InvalidType(f"target has type {type(target).__name__}, expected DFA")
+        self.target = target
+
+    def _find(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
+        from provable.automata._algorithms import _equivalent_codes
+        if hypothesis.alphabet != self.target.alphabet:
+            raise InvalidArgument(f"hypothesis.alphabet={hypothesis.alphabet!r} differs from "
+                                  f"target.alphabet={self.target.alphabet!r}")
+        found, w = _equivalent_codes(hypothesis, self.target)
+        return tuple(w.tolist()) if found else None
+
+
+class _TestingOracle(EquivalenceOracle):
+    """Shared machinery: evaluate batches of random test words on hypothesis and system."""
+
+    def __init__(self, seed: Any = None, batch: int = 1024):
+        super().__init__()
+        self.rng = as_generator(seed)
+        self.batch = check_int("batch", batch, min_value=1)
+
+    def _check_batch(self, hypothesis: DFA, membership: MembershipOracle, codes: np.ndarray,
+                     lens: np.ndarray) -> Word | None:
+        """Shortest failing word of the batch (ties: first), or None."""
+        from provable.automata._kernels import _run_batch
+        q = _run_batch(hypothesis.delta, hypothesis.start, codes, lens,
+                       np.empty(codes.shape[0], dtype=np.int64))
+        hyp = hypothesis.accepting[q]
+        words = [tuple(codes[b, : lens[b]].tolist()) for b in range(codes.shape[0])]
+        sysans = membership._raw_batch(words)
+        self.tests += len(words)
+        self.test_symbols += int(lens.sum())
+        bad = np.flatnonzero(hyp != sysans)
+        if bad.size == 0:
+            return None
+        b = int(bad[np.argmin(lens[bad])])
+        return words[b]
+
+
+class RandomWordOracle(_TestingOracle):
+    """Testing oracle: ``num_tests`` uniform random words with lengths uniform in
+    ``[min_length, max_length]`` per equivalence query.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> target = am.from_regex("(a|b)*abb", "ab")
+    >>> eq = am.RandomWordOracle(num_tests=500, max_length=10, seed=0)
+    >>> eq.find_counterexample(am.from_regex("∅", "ab"), am.DFAMembership(target)) is not None
+    True
+    """
+
+    def __init__(self, num_tests: int = 1000, *, min_length: int = 0, max_length: int = 20,
+                 seed: Any = None, batch: int = 1024):
+        super().__init__(seed, batch)
+        self.num_tests = check_int("num_tests", num_tests, min_value=1)
+        self.min_length = check_int("min_length", min_length, min_value=0)
+        self.max_length = check_int("max_length", max_length, min_value=self.min_length)
+
+    def _sample(self, m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+        lens = self.rng.integers(self.min_length, self.max_length + 1, size=m).astype(np.int64)
+        codes = self.rng.integers(0, k, size=(m, max(self.max_length, 1))).astype(np.int64)
+        return codes, lens
+
+    def _budget(self) -> int:
+        return self.num_tests
+
+    def _find(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
+        left = self._budget()
+        while left > 0:
+            m = min(left, self.batch)
+            left -= m
+            codes, lens = self._sample(m, hypothesis.n_symbols)
+            w = self._check_batch(hypothesis, membership, codes, lens)
+            if w is not None:
+                return w
+        return None
+
+
+class PACOracle(RandomWordOracle):
+    r"""Angluin's PAC equivalence oracle: at equivalence query number ``i`` (1-based) draw
+
+    .. math:: m_i = \left\lceil \tfrac{1}{\varepsilon}\left(\ln\tfrac{1}{\delta}
+              + i \ln 2\right) \right\rceil
+
+    words i.i.d. from the test distribution (length uniform in ``[min_length,
+    max_length]``, symbols uniform). If every test passes, the hypothesis has error at
+    most ``epsilon`` under that distribution with probability at least ``1 - delta``
+    over the whole run (union bound: :math:`\sum_i \delta 2^{-i} \le \delta`)
+    [Angluin 1987, *Learning regular sets from queries and counterexamples*, §4].
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> am.PACOracle(epsilon=0.1, delta=0.05).tests_for_round(1)
+    37
+    """
+
+    def __init__(self, epsilon: float = 0.01, delta: float = 0.01, *, min_length: int = 0,
+                 max_length: int = 20, seed: Any = None, batch: int = 1024):
+        super().__init__(1, min_length=min_length, max_length=max_length, seed=seed,
+                         batch=batch)
+        self.epsilon = check_real("epsilon", epsilon, lower=0.0, upper=1.0, lower_open=True)
+        self.delta = check_real("delta", delta, lower=0.0, upper=1.0, lower_open=True,
+                                upper_open=True)
+
+    def tests_for_round(self, i: int) -> int:
+        """Number of tests at equivalence query ``i`` (1-based)."""
+        i = check_int("i", i, min_value=1)
+        return math.ceil((math.log(1.0 / self.delta) + i * math.log(2.0)) / self.epsilon)
+
+    def _budget(self) -> int:
+        return self.tests_for_round(self.queries)
+
+
+class RandomWalkOracle(_TestingOracle):
+    """Testing oracle in the style of AALpy's ``RandomWalkEqOracle``: a random walk of
+    ``num_steps`` symbols that restarts with probability ``reset_prob`` after each step;
+    the output is compared after every step (so every prefix of every episode is a test).
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> target = am.from_regex("(a|b)*abb", "ab")
+    >>> eq = am.RandomWalkOracle(num_steps=2000, reset_prob=0.1, seed=0)
+    >>> eq.find_counterexample(am.from_regex("∅", "ab"), am.DFAMembership(target))
+    'abb'
+    """
+
+    def __init__(self, num_steps: int = 5000, reset_prob: float = 0.09, *, seed: Any = None,
+                 batch: int = 1024):
+        super().__init__(seed, batch)
+        self.num_steps = check_int("num_steps", num_steps, min_value=1)
+        self.reset_prob = check_real("reset_prob", reset_prob, lower=0.0, upper=1.0,
+                                     lower_open=True)
+
+    def _find(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
+        from provable.automata._kernels import _accept_prefixes
+        left = self.num_steps
+        k = hypothesis.n_symbols
+        while left > 0:
+            lens = self.rng.geometric(self.reset_prob, size=self.batch).astype(np.int64)
+            csum = np.cumsum(lens)
+            m = int(np.searchsorted(csum, left)) + 1
+            lens = lens[:m]
+            if lens.sum() > left:
+                lens[-1] -= int(lens.sum() - left)
+            left -= int(lens.sum())
+            L = int(lens.max())
+            codes = self.rng.integers(0, k, size=(m, L)).astype(np.int64)
+            hyp = np.empty((m, L + 1), dtype=np.bool_)
+            _accept_prefixes(hypothesis.delta, hypothesis.start, hypothesis.accepting, codes,
+                             lens, hyp)
+            words = [tuple(codes[b, : lens[b]].tolist()) for b in range(m)]
+            self.tests += int(lens.sum())
+            self.test_symbols += int(lens.sum())
+            if membership.prefix_outputs:
+                sysp = membership._answer_codes_batch(words)
+                for b in range(m):
+                    diff = np.flatnonzero(np.asarray(sysp[b], dtype=bool)[1:]
+                                          != hyp[b, 1: lens[b] + 1])
+                    if diff.size:
+                        return words[b][: int(diff[0]) + 1]
+            else:
+                for b in range(m):
+                    pref = [words[b][: j + 1] for j in range(lens[b])]
+                    ans = membership._raw_batch(pref)
+                    diff = np.flatnonzero(ans != hyp[b, 1: lens[b] + 1])
+                    if diff.size:
+                        return pref[int(diff[0])]
+        return None
+
+
+_ORACLES = ("exact", "random_word", "random_walk", "pac")
+
+
+class Teacher:
+    """A membership oracle and an equivalence oracle, as seen by a learner.
+
+    Parameters
+    ----------
+    membership : MembershipOracle
+    equivalence : EquivalenceOracle
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> t = am.Teacher.from_dfa(am.random_dfa(20, 2, seed=0))
+    >>> t.alphabet
+    'ab'
+    """
+
+    def __init__(self, membership: MembershipOracle, equivalence: EquivalenceOracle):
+        if not isinstance(membership, MembershipOracle):
+            raise InvalidType(f"membership has type {type(membership).__name__}, expected a "
+                              "MembershipOracle")
+        if not isinstance(equivalence, EquivalenceOracle):
+            raise InvalidType(f"equivalence has type {type(equivalence).__name__}, expected an "
+                              "EquivalenceOracle")
+        self.membership = membership
+        self.equivalence = equivalence
+
+    @property
+    def alphabet(self) -> Alphabet:
+        """The alphabet of the membership oracle."""
+        return self.membership.alphabet
+
+    def __repr__(self) -> str:
+        return (f"Teacher(membership={type(self.membership).__name__}, "
+                f"equivalence={type(self.equivalence).__name__}, alphabet={self.alphabet!r})")
+
+    @classmethod
+    def from_dfa(cls, target: DFA, oracle: str = "exact", *, seed: Any = None,
+                 **options: Any) -> Teacher:
+        """Teacher that simulates ``target``.
+
+        Parameters
+        ----------
+        target : DFA
+        oracle : {"exact", "random_word", "random_walk", "pac"}
+            Equivalence oracle; ``options`` go to its constructor.
+        seed : int or Generator, optional
+            For the testing oracles.
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> t = am.Teacher.from_dfa(am.from_regex("a*", "ab"), "pac", epsilon=0.05, seed=0)
+        >>> type(t.equivalence).__name__
+        'PACOracle'
+        """
+        if not isinstance(target, DFA):
+            raise InvalidType(f"target has type {type(target).__name__}, expected DFA")
+        oracle = check_choice("oracle", oracle, _ORACLES)
+        return cls(DFAMembership(target), _make_eq(oracle, target, seed, options))
+
+    @classmethod
+    def from_function(cls, alphabet: Iterable[Hashable], fn: Callable[[Any], bool],
+                      oracle: str = "random_word", *, target: DFA | None = None,
+                      seed: Any = None, **options: Any) -> Teacher:
+        """Teacher for a black-box predicate ``fn(word) -> bool``.
+
+        ``oracle="exact"`` needs ``target`` (a DFA assumed to accept what ``fn``
+        accepts); the testing oracles only need ``fn``.
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> t = am.Teacher.from_function("ab", lambda w: w.count("b") % 3 == 0, seed=0)
+        >>> am.lstar(t).model.n_states
+        3
+        """
+        oracle = check_choice("oracle", oracle, _ORACLES)
+        if oracle == "exact" and target is None:
+            raise InvalidArgument("oracle='exact' needs target=DFA(...) to compare against")
+        return cls(FunctionMembership(alphabet, fn), _make_eq(oracle, target, seed, options))
+
+
+def _make_eq(oracle: str, target: DFA | None, seed: Any, options: dict) -> EquivalenceOracle:
+    if oracle == "exact":
+        if options:
+            raise InvalidArgument(f"oracle='exact' takes no options, got {sorted(options)}")
+        return ExactOracle(target)
+    cls = {"random_word": RandomWordOracle, "random_walk": RandomWalkOracle,
+           "pac": PACOracle}[oracle]
+    try:
+        return cls(seed=seed, **options)
+    except TypeError as e:
+        raise InvalidArgument(f"oracle={oracle!r}: {e}") from e
