@@ -1,0 +1,20 @@
+"""Learners: the algorithms the theorems are about, simulated fast and vectorised over seeds.
+
+Subpackages (imported explicitly; this module imports none of them, so that
+``import provable.learners`` does no work and no subpackage depends on another):
+
+- :mod:`provable.learners.bandits` — stochastic and delayed multi-armed bandits
+  (UCB1, KL-UCB, MOSS, Thompson sampling, EXP3, ETC, Banker-OMD).
+- :mod:`provable.learners.oco` — online convex optimisation.
+- :mod:`provable.learners.games` — learning in games.
+- ``tabular_rl``, ``linear_rl``, ``policy_gradient`` — reinforcement learning.
+
+Examples
+--------
+>>> from provable.learners import bandits
+>>> bandits.BernoulliBandit([0.5, 0.4]).K
+2
+"""
+
+# subpackages are listed, never imported here (``from provable.learners import bandits``)
+__all__ = ["bandits", "oco", "games"]

@@ -1,0 +1,465 @@
+"""numba kernels of the bandit simulators (private).
+
+Everything here works on preallocated arrays; validation and objects live in
+``_simulate.py``. Kernels compile lazily on first call (``cache=True`` keeps the
+machine code on disk), never at import.
+
+Randomness is counter based (splitmix64 of ``key + counter * golden``), so that
+
+* a run is a pure function of its seed: the same seed gives the same bits, whichever
+  other seeds run beside it and however many threads ``prange`` uses;
+* the environment is a *reward table*: the reward of arm ``i`` at round ``t`` depends
+  only on (environment key, ``t // block``, ``i``), so every algorithm run with the same
+  seed faces the same rewards (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+# algorithm codes of the generic stochastic kernel
+UCB1, KLUCB, MOSS, THOMPSON, EXP3, ETC, EPS_GREEDY = 0, 1, 2, 3, 4, 5, 6
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True, inline="always")
+def _u01(key, ctr):
+    """Uniform in [0, 1) from (key, counter): splitmix64 finaliser, 53 bits."""
+    z = key + np.uint64(ctr) * _GOLDEN
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    z = z ^ (z >> _S31)
+    return float(z >> _S11) * _INV53
+
+
+@njit(cache=True, inline="always")
+def _normal(key, ctr):
+    """Standard normal from two counter-based uniforms (Box-Muller, cosine branch)."""
+    u1 = 1.0 - _u01(key, 2 * ctr)
+    u2 = _u01(key, 2 * ctr + 1)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def _reward(gauss, means, sigma, scale, block, key, t, arm, K):
+    """Reward of ``arm`` at round ``t`` (the environment's reward table)."""
+    c = (t // block) * K + arm
+    if gauss:
+        return means[arm] + sigma * _normal(key, c)
+    return scale if _u01(key, c) < means[arm] else 0.0
+
+
+@njit(cache=True)
+def _gamma(a, key, ctr):
+    """Gamma(a, 1) for a >= 1 (Marsaglia & Tsang 2000); returns (sample, next counter)."""
+    d = a - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = _normal(key, ctr)
+        ctr += 1
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u = 1.0 - _u01(key, 2 * ctr)
+        ctr += 1
+        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
+            return d * v, ctr
+
+
+@njit(cache=True)
+def kl_bernoulli(p, q):
+    """Bernoulli KL divergence KL(p, q) with the conventions 0 log 0 = 0."""
+    eps = 1e-15
+    q = min(max(q, eps), 1.0 - eps)
+    r = 0.0
+    if p > 0.0:
+        r += p * math.log(p / q)
+    if p < 1.0:
+        r += (1.0 - p) * math.log((1.0 - p) / (1.0 - q))
+    return r
+
+
+@njit(cache=True)
+def klucb_root(p, n, level, tol):
+    """Largest q in [p, 1] with n * KL(p, q) <= level (safeguarded Newton from above)."""
+    if level <= 0.0:
+        return p
+    if p >= 1.0:
+        return 1.0
+    target = level / n
+    # the root lies below p + sqrt(target / 2) by Pinsker, and below 1
+    hi = min(1.0, p + math.sqrt(0.5 * target))
+    if hi >= 1.0:
+        # KL(p, 1) = inf unless p = 1; check whether the root is extremely close to 1
+        hi = 1.0
+        if kl_bernoulli(p, 1.0 - 1e-15) <= target:
+            return 1.0
+    lo = p
+    q = hi
+    for _ in range(100):
+        f = kl_bernoulli(p, q) - target
+        if f > 0.0:
+            hi = q
+        else:
+            lo = q
+        if hi - lo <= tol:
+            break
+        # Newton step on the convex increasing f; fall back to bisection outside (lo, hi)
+        qq = min(max(q, 1e-300), 1.0 - 1e-16)
+        df = (qq - p) / (qq * (1.0 - qq))
+        nq = q - f / df if df > 0.0 else 0.5 * (lo + hi)
+        if not (lo < nq < hi):
+            nq = 0.5 * (lo + hi)
+        q = nq
+    return lo
+
+
+@njit(cache=True)
+def exp3_probs(logw, gamma, out):
+    """EXP3 distribution (1 - gamma) * softmax(logw) + gamma / K, written into ``out``."""
+    K = logw.shape[0]
+    m = logw[0]
+    for i in range(1, K):
+        if logw[i] > m:
+            m = logw[i]
+    tot = 0.0
+    for i in range(K):
+        out[i] = math.exp(logw[i] - m)
+        tot += out[i]
+    for i in range(K):
+        out[i] = (1.0 - gamma) * out[i] / tot + gamma / K
+
+
+@njit(cache=True)
+def _draw(p, u):
+    """Index drawn from distribution ``p`` with uniform ``u`` (inverse CDF)."""
+    K = p.shape[0]
+    c = 0.0
+    for i in range(K - 1):
+        c += p[i]
+        if u < c:
+            return i
+    return K - 1
+
+
+@njit(cache=True)
+def _first_argmax(x):
+    K = x.shape[0]
+    b = 0
+    for i in range(1, K):
+        if x[i] > x[b]:
+            b = i
+    return b
+
+
+@njit(cache=True, parallel=True)
+def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ckpt,
+                        arr_order, arr_start, delayed, ring, env_keys, alg_keys,
+                        regret_out, pulls_out, sums_out, obs_out, rec_arms, rec_rewards,
+                        record):
+    """Run algorithm ``alg`` for every seed (rows of the outputs), in parallel over seeds.
+
+    ``prm``: algorithm parameters (klucb: [c, tol]; moss: [horizon]; exp3: [gamma];
+    etc: [m]; eps_greedy: [epsilon]; ucb1: [bonus scale]).
+    Delayed feedback: the observation of round s is applied at the start of round
+    ``arr`` (s + d_s + 1) — ``arr_order[arr_start[t]:arr_start[t+1]]`` lists the rounds
+    whose feedback arrives at round t; pending observations wait in a ring buffer of
+    size ``ring`` (> max delay).
+    """
+    n = env_keys.shape[0]
+    K = means.shape[0]
+    C = ckpt.shape[0]
+    for s in prange(n):
+        ekey = env_keys[s]
+        akey = alg_keys[s]
+        actr = 0
+        cnt = np.zeros(K, np.int64)       # observations arrived per arm
+        sm = np.zeros(K, np.float64)      # sum of arrived rewards per arm
+        mean = np.zeros(K, np.float64)
+        isq = np.zeros(K, np.float64)     # 1 / sqrt(cnt)
+        idx = np.empty(K, np.float64)
+        p = np.empty(K, np.float64)
+        logw = np.zeros(K, np.float64)
+        buf_arm = np.zeros(ring, np.int64)
+        buf_r = np.zeros(ring, np.float64)
+        buf_p = np.zeros(ring, np.float64)
+        n_unobs = K
+        commit = -1
+        reg = 0.0
+        c_i = 0
+        for t in range(T):
+            # ---- arrivals (delayed mode)
+            if delayed:
+                for j in range(arr_start[t], arr_start[t + 1]):
+                    r0 = arr_order[j]
+                    slot = r0 % ring
+                    a0 = buf_arm[slot]
+                    x0 = buf_r[slot]
+                    if cnt[a0] == 0:
+                        n_unobs -= 1
+                    cnt[a0] += 1
+                    sm[a0] += x0
+                    mean[a0] = sm[a0] / cnt[a0]
+                    isq[a0] = 1.0 / math.sqrt(cnt[a0])
+                    if alg == EXP3:
+                        logw[a0] += prm[0] * (x0 / scale) / buf_p[slot] / K
+            # ---- choose
+            arm = 0
+            pa = 1.0
+            if alg == EXP3:
+                exp3_probs(logw, prm[0], p)
+                arm = _draw(p, _u01(akey, actr))
+                actr += 1
+                pa = p[arm]
+            elif alg == ETC:
+                m = int(prm[0])
+                if t < m * K:
+                    arm = t % K
+                else:
+                    if commit < 0:
+                        for i in range(K):
+                            idx[i] = mean[i] if cnt[i] > 0 else np.inf
+                        commit = _first_argmax(idx)
+                    arm = commit
+            elif n_unobs > 0 and alg != THOMPSON:
+                for i in range(K):
+                    if cnt[i] == 0:
+                        arm = i
+                        break
+                if alg == EPS_GREEDY:
+                    actr += 1  # keep the stream aligned whatever the branch
+            elif alg == UCB1:
+                bonus = prm[0] * math.sqrt(2.0 * math.log(t))
+                best = -np.inf
+                for i in range(K):
+                    v = mean[i] + bonus * isq[i]
+                    if v > best:
+                        best = v
+                        arm = i
+            elif alg == KLUCB:
+                lt = math.log(t)
+                lvl = lt + prm[0] * math.log(lt) if lt > 1.0 else lt
+                best = -np.inf
+                for i in range(K):
+                    if gauss:
+                        v = mean[i] + sigma * math.sqrt(2.0 * lvl / cnt[i])
+                    else:
+                        v = klucb_root(mean[i] / scale, cnt[i], lvl, prm[1])
+                    if v > best:
+                        best = v
+                        arm = i
+            elif alg == MOSS:
+                best = -np.inf
+                for i in range(K):
+                    v = mean[i] + prm[1] * math.sqrt(max(math.log(prm[0] / (K * cnt[i])), 0.0)
+                                                     / cnt[i])
+                    if v > best:
+                        best = v
+                        arm = i
+            elif alg == THOMPSON:
+                best = -np.inf
+                for i in range(K):
+                    if gauss:
+                        v = (sm[i] / (cnt[i] + 1.0)
+                             + sigma / math.sqrt(cnt[i] + 1.0) * _normal(akey, actr))
+                        actr += 1
+                    else:
+                        succ = sm[i] / scale
+                        ga, actr = _gamma(1.0 + succ, akey, actr)
+                        gb, actr = _gamma(1.0 + cnt[i] - succ, akey, actr)
+                        v = ga / (ga + gb)
+                    if v > best:
+                        best = v
+                        arm = i
+            else:  # EPS_GREEDY
+                u = _u01(akey, actr)
+                actr += 1
+                if u < prm[0]:
+                    arm = min(int(u / prm[0] * K), K - 1)
+                else:
+                    arm = _first_argmax(mean)
+            # ---- play
+            r = _reward(gauss, means, sigma, scale, block, ekey, t, arm, K)
+            reg += gaps[arm]
+            pulls_out[s, arm] += 1
+            if record:
+                rec_arms[s, t] = arm
+                rec_rewards[s, t] = r
+            if delayed:
+                slot = t % ring
+                buf_arm[slot] = arm
+                buf_r[slot] = r
+                buf_p[slot] = pa
+            else:
+                if cnt[arm] == 0:
+                    n_unobs -= 1
+                cnt[arm] += 1
+                sm[arm] += r
+                mean[arm] = sm[arm] / cnt[arm]
+                isq[arm] = 1.0 / math.sqrt(cnt[arm])
+                if alg == EXP3:
+                    logw[arm] += prm[0] * (r / scale) / pa / K
+            while c_i < C and ckpt[c_i] == t + 1:
+                regret_out[s, c_i] = reg
+                c_i += 1
+        for i in range(K):
+            sums_out[s, i] = sm[i]
+            obs_out[s, i] = cnt[i]
+
+
+@njit(cache=True)
+def _logbarrier_primal(w, out):
+    """x_i = 1 / (w_i + lam) with lam such that sum x = 1 (log-barrier mirror map).
+
+    ``w`` is a dual point in "loss" coordinates (-grad Psi(x) = 1/x up to a constant).
+    Newton on lam from the left end, where the sum exceeds 1 (monotone convergence).
+    """
+    K = w.shape[0]
+    wmin = w[0]
+    for i in range(1, K):
+        if w[i] < wmin:
+            wmin = w[i]
+    lam = 1.0 - wmin  # every term <= 1, sum >= 1
+    for _ in range(100):
+        f = -1.0
+        df = 0.0
+        for i in range(K):
+            v = 1.0 / (w[i] + lam)
+            f += v
+            df += v * v
+        step = f / df
+        lam += step
+        if step <= 1e-15 * (abs(lam) + 1.0):
+            break
+    tot = 0.0
+    for i in range(K):
+        out[i] = 1.0 / (w[i] + lam)
+        tot += out[i]
+    for i in range(K):
+        out[i] /= tot
+
+
+@njit(cache=True, parallel=True)
+def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ring,
+                    eta_scale, delay_adaptive, env_keys, alg_keys, regret_out, pulls_out,
+                    loss_out, real_out, rec_arms, record):
+    """Banker-OMD with the log-barrier regulariser for delayed K-armed bandits.
+
+    Losses are ``scale - reward`` of a Bernoulli reward table (so in {0, scale}).
+    Round t: strength sigma_t = eta_scale * sqrt((Q_t + M_t^2 * Dcum_t) / (K ln(t + 2)))
+    (Q: sum of squared arrived losses, M: their max, Dcum: the number of outstanding
+    observations summed over rounds so far). The banker lends sigma_t from the budgets
+    of arrived rounds, most recent first; the rest is lent by the origin (uniform play).
+    x_t = primal(sum_s b_{t,s} z_s / sigma_t). When round s's loss arrives its
+    post-update point z_s = w_s + lhat_s / sigma_s joins the bank with budget sigma_s.
+    """
+    n = env_keys.shape[0]
+    K = means.shape[0]
+    C = ckpt.shape[0]
+    for s in prange(n):
+        ekey = env_keys[s]
+        akey = alg_keys[s]
+        w = np.zeros(K, np.float64)
+        x = np.empty(K, np.float64)
+        bank_z = np.zeros((T, K), np.float64)   # deposited post-update points
+        bank_v = np.zeros(T, np.float64)        # their remaining budgets
+        stack = np.zeros(T, np.int64)           # rounds with budget, ascending
+        top = 0
+        buf_w = np.zeros((ring, K), np.float64)
+        buf_arm = np.zeros(ring, np.int64)
+        buf_l = np.zeros(ring, np.float64)
+        buf_x = np.zeros(ring, np.float64)
+        buf_sig = np.zeros(ring, np.float64)
+        cum_loss = np.zeros(K, np.float64)
+        Q = 0.0
+        M = 0.0
+        dcum = 0.0
+        outstanding = 0
+        reg = 0.0
+        played = 0.0
+        c_i = 0
+        for t in range(T):
+            # ---- arrivals: deposit post-update points
+            for j in range(arr_start[t], arr_start[t + 1]):
+                r0 = arr_order[j]
+                slot = r0 % ring
+                outstanding -= 1
+                a0 = buf_arm[slot]
+                l0 = buf_l[slot]
+                Q += l0 * l0
+                if abs(l0) > M:
+                    M = abs(l0)
+                sg = buf_sig[slot]
+                if sg > 0.0:
+                    for i in range(K):
+                        bank_z[r0, i] = buf_w[slot, i]
+                    bank_z[r0, a0] += l0 / buf_x[slot] / sg
+                    bank_v[r0] = sg
+                    # insert r0 into the ascending stack
+                    pos = top
+                    while pos > 0 and stack[pos - 1] > r0:
+                        stack[pos] = stack[pos - 1]
+                        pos -= 1
+                    stack[pos] = r0
+                    top += 1
+            # ---- strength of this round and the banker's loan
+            dcum += outstanding
+            dd = dcum if delay_adaptive else 0.0
+            sig = eta_scale * math.sqrt((Q + M * M * dd) / (K * math.log(t + 2.0)))
+            for i in range(K):
+                w[i] = 0.0
+            if sig > 0.0:
+                need = sig
+                while need > 0.0 and top > 0:
+                    r1 = stack[top - 1]
+                    b = min(bank_v[r1], need)
+                    for i in range(K):
+                        w[i] += bank_z[r1, i] * (b / sig)
+                    bank_v[r1] -= b
+                    need -= b
+                    if bank_v[r1] <= 0.0:
+                        top -= 1
+                    else:
+                        break
+                # what is left is lent by the origin (z = 0)
+            _logbarrier_primal(w, x)
+            arm = _draw(x, _u01(akey, t))
+            r = _reward(False, means, 0.0, scale, block, ekey, t, arm, K)
+            loss = scale - r
+            reg += gaps[arm]
+            pulls_out[s, arm] += 1
+            played += loss
+            for i in range(K):
+                cum_loss[i] += scale - _reward(False, means, 0.0, scale, block, ekey, t, i, K)
+            if record:
+                rec_arms[s, t] = arm
+            slot = t % ring
+            for i in range(K):
+                buf_w[slot, i] = w[i]
+            buf_arm[slot] = arm
+            buf_l[slot] = loss
+            buf_x[slot] = x[arm]
+            buf_sig[slot] = sig
+            outstanding += 1
+            while c_i < C and ckpt[c_i] == t + 1:
+                regret_out[s, c_i] = reg
+                best = cum_loss[0]
+                for i in range(1, K):
+                    if cum_loss[i] < best:
+                        best = cum_loss[i]
+                real_out[s, c_i] = played - best
+                c_i += 1
+        for i in range(K):
+            loss_out[s, i] = cum_loss[i]
