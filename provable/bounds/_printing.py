@@ -31,16 +31,34 @@ def to_text(expr: sp.Expr) -> str:
     >>> to_text(sp.sqrt(K * T))
     '√(K·T)'
     """
-    s = sp.sstr(expr)
+    s = sp.sstr(_tidy(expr))
     s = s.replace("**", "^").replace("*", "·").replace("sqrt(", "√(")
     for name, sym in _GREEK:
         s = re.sub(rf"\b{name}\b", sym, s)
-    return s
+    s = re.sub(r"\bE\b", "e", s)
+    return _join(s, r"√\(([^()\s+\-]+)\)·√\(([^()\s+\-]+)\)", r"√(\1·\2)")
+
+
+def _join(s: str, pattern: str, repl: str) -> str:
+    while True:
+        new = re.sub(pattern, repl, s)
+        if new == s:
+            return s
+        s = new
 
 
 def to_latex(expr: sp.Expr, symbol_names: Mapping[sp.Symbol, str] | None = None) -> str:
     """LaTeX of ``expr`` with the variables' own LaTeX names."""
-    return sp.latex(expr, symbol_names=dict(symbol_names or {}))
+    s = sp.latex(_tidy(expr), symbol_names=dict(symbol_names or {}))
+    return _join(s, r"\\sqrt\{([^{}+\-]+)\} \\sqrt\{([^{}+\-]+)\}", r"\\sqrt{\1 \2}")
+
+
+def _tidy(expr: sp.Expr) -> sp.Expr:
+    """Recombine powers split by sympy (``sqrt(K)*sqrt(T)`` → ``sqrt(K*T)``) for display."""
+    try:
+        return sp.powsimp(expr, force=True)
+    except Exception:  # pragma: no cover - display only
+        return expr
 
 
 _LATEX_ESCAPES = {

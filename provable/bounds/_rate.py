@@ -592,8 +592,9 @@ class Rate:
         """
         if form != "order":
             return to_latex(self.form(form), self._names())
-        body = to_latex(self.expr, self._names())
         n = self.notation
+        body = to_latex(self.expr if n in ("Otilde", "Omegatilde") else self.order,
+                        self._names())
         if n in ("=", "<=", ">="):
             return f"{NOTATION_LATEX[n]} {body}"
         return f"{NOTATION_LATEX[n]}\\left({body}\\right)"
@@ -603,9 +604,10 @@ class Rate:
         if form != "order":
             return to_text(self.form(form))
         n = self.notation
+        body = to_text(self.expr if n in ("Otilde", "Omegatilde") else self.order)
         if n in ("=", "<=", ">="):
-            return f"{NOTATION_TEXT[n]} {to_text(self.expr)}"
-        return f"{NOTATION_TEXT[n]}({to_text(self.expr)})"
+            return f"{NOTATION_TEXT[n]} {body}"
+        return f"{NOTATION_TEXT[n]}({body})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable description."""
