@@ -90,7 +90,7 @@ def check_finite_array(name: str, arr: np.ndarray) -> None:
     bad = ~np.isfinite(arr)
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise InvalidModel(f"{name}[{', '.join(map(str, idx))}] = {arr[idx]!r}, expected a finite number")
+        raise InvalidModel(f"{name}[{', '.join(map(str, idx))}] = {float(arr[idx])!r}, expected a finite number")
 
 
 def check_stochastic(name: str, P: np.ndarray, *, tol: float = 1e-9, axis: int = -1) -> None:
@@ -104,7 +104,7 @@ def check_stochastic(name: str, P: np.ndarray, *, tol: float = 1e-9, axis: int =
     if neg.any():
         idx = tuple(int(i) for i in np.argwhere(neg)[0])
         raise InvalidModel(
-            f"{name}[{', '.join(map(str, idx))}] = {P[idx]!r} is negative, expected a probability")
+            f"{name}[{', '.join(map(str, idx))}] = {float(P[idx])!r} is negative, expected a probability")
     sums = P.sum(axis=axis)
     bad = np.abs(sums - 1.0) > tol
     if bad.any():

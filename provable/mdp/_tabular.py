@@ -26,13 +26,13 @@ def _check_sparse_rows(P: sp.csr_matrix, A: int, tol: float) -> None:
             k = int(np.argmax(bad))
             row = int(np.searchsorted(P.indptr, k, side="right") - 1)
             raise InvalidModel(f"P[row {row} = (s={row // A}, a={row % A}), "
-                               f"col {P.indices[k]}] = {data[k]!r}, expected a finite number")
+                               f"col {P.indices[k]}] = {float(data[k])!r}, expected a finite number")
         neg = data < 0
         if neg.any():
             k = int(np.argmax(neg))
             row = int(np.searchsorted(P.indptr, k, side="right") - 1)
             raise InvalidModel(f"P[row {row} = (s={row // A}, a={row % A}), "
-                               f"col {P.indices[k]}] = {data[k]!r} is negative, expected a probability")
+                               f"col {P.indices[k]}] = {float(data[k])!r} is negative, expected a probability")
     sums = np.asarray(P.sum(axis=1)).ravel()
     bad = np.abs(sums - 1.0) > tol
     if bad.any():

@@ -31,12 +31,13 @@ from provable.solvers._result import SolveResult
 __all__ = ["value_iteration", "default_max_iter"]
 
 
-def default_max_iter(mdp: TabularMDP, tol: float) -> int:
-    """Iterations after which the a-priori bound :math:`\\gamma^k \\mathrm{span}(r)/(1-\\gamma)`
-    is below ``tol`` (times 2, plus 100): VI that is not done by then is reported
-    as not converged."""
+def default_max_iter(mdp: TabularMDP, tol: float, V0: np.ndarray | None = None) -> int:
+    """Iterations after which the a-priori bound
+    :math:`\\gamma^k (\\|r\\|_\\infty + \\|V_0\\|_\\infty)/(1-\\gamma)` is below ``tol``
+    (times 2, plus 100): VI that is not done by then is reported as not converged."""
     g = mdp.gamma
-    span_r = float(np.ptp(mdp.R)) + 1e-300
+    span_r = float(np.abs(mdp.R).max()) + (0.0 if V0 is None else float(np.abs(V0).max()))
+    span_r = span_r + 1e-300
     if g == 0:
         return 100
     k = np.log(tol * (1 - g) / span_r) / np.log(g)
@@ -91,13 +92,13 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     _check_discounted(mdp, "value_iteration")
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     check_choice("stop", stop, ("span", "sup"))
-    max_iter = default_max_iter(mdp, tol) if max_iter is None else check_int(
-        "max_iter", max_iter, min_value=1)
     V = np.zeros(mdp.S) if V0 is None else np.array(V0, dtype=float)
     if V.shape != (mdp.S,):
         from provable.errors import InvalidArgument
 
         raise InvalidArgument(f"V0 has shape {V.shape}, expected ({mdp.S},)")
+    max_iter = default_max_iter(mdp, tol, V) if max_iter is None else check_int(
+        "max_iter", max_iter, min_value=1)
     t0 = time.perf_counter()
     gamma = mdp.gamma
     c = gamma / (1 - gamma)

@@ -1,0 +1,5 @@
+"""Planning with a known linear MDP."""
+
+from provable.solvers.linear.lsvi import lsvi
+
+__all__ = ["lsvi"]
