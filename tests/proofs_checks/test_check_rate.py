@@ -1,0 +1,113 @@
+"""check_rate: the public entry for a user's own algorithm."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from provable import proofs_checks as pc
+from provable.errors import InvalidArgument, InvalidType, UnknownName
+
+GRID = [1e2, 1e3, 1e4, 1e5]
+
+
+def noisy(power, noise=0.1):
+    def run(T, seed):
+        rng = np.random.default_rng(seed)
+        return 2.0 * T ** power * np.exp(noise * rng.standard_normal())
+    return run
+
+
+def test_docstring_example_holds_and_control_is_violated():
+    v = pc.check_rate(noisy(0.5), grid=GRID, var="T", expected=0.5, kind="upper", seeds=16)
+    assert v.status == "holds" and v.control.status == "violated"
+    assert v.claim == "user" and v.control.claim == "user (control)"
+    assert v.control.expected == pytest.approx(0.25)
+    assert v.ci[0] < 0.5 < v.ci[1] and v.seconds >= 0
+    assert np.shape(v.data["ys"]) == (16, 4) and v.data["rate_kind"] == "upper"
+
+
+def test_too_fast_growth_is_violated():
+    v = pc.check_rate(noisy(1.0), grid=GRID, expected=0.5, label="linear")
+    assert v.status == "violated" and v.claim == "linear"
+
+
+def test_lower_and_tight_bounds():
+    lower = pc.check_rate(noisy(0.5), grid=GRID, expected=0.5, kind="lower")
+    assert lower.status == "holds" and lower.control.status == "violated"
+    assert lower.control.expected == pytest.approx(0.75)
+    tight = pc.check_rate(noisy(0.5), grid=GRID, expected=0.5, kind="tight")
+    assert tight.status == "holds" and tight.control.status == "violated"
+    assert pc.check_rate(noisy(0.2), grid=GRID, expected=0.5, kind="lower").status == "violated"
+
+
+def test_polylog_rate():
+    def run(T, seed):
+        return np.sqrt(T) * np.log(T) * (1 + 0.01 * seed)
+    v = pc.check_rate(run, grid=GRID, expected=0.5, kind="tight", polylog=1, seeds=4, tol=0.05)
+    assert v.status == "holds" and abs(v.measured - 0.5) < 1e-6
+
+
+def test_vectorized_run_gets_all_seeds():
+    calls = []
+
+    def run(T, seeds):
+        calls.append((T, seeds.copy()))
+        return np.sqrt(T) * (1 + 0.01 * seeds)
+
+    v = pc.check_rate(run, grid=GRID, seeds=[3, 5, 8], vectorized=True)
+    assert len(calls) == 4 and calls[0][1].tolist() == [3, 5, 8]
+    assert isinstance(calls[0][0], int) and calls[0][0] == 100
+    assert v.status == "holds"
+
+
+def test_few_decades_is_inconclusive():
+    v = pc.check_rate(noisy(0.5), grid=[100, 200, 400], seeds=8)
+    assert v.status == "inconclusive" and "decades" in v.reason
+
+
+@pytest.mark.parametrize("value, word", [(np.nan, "NaN"), (0.0, "zero"), (-1.0, "negative"),
+                                         (np.inf, "infinite")])
+def test_bad_values_name_x_and_seed(value, word):
+    def run(T, seed):
+        return value if (T == 1000 and seed == 2) else float(T)
+
+    with pytest.raises(InvalidArgument, match=rf"x=1000, seed=2: the value is {word}"):
+        pc.check_rate(run, grid=GRID, seeds=4)
+
+
+def test_bad_vectorized_values_name_the_seed():
+    def run(T, seeds):
+        out = np.sqrt(T) * np.ones(seeds.size)
+        out[seeds == 7] = np.nan
+        return out
+
+    with pytest.raises(InvalidArgument, match="x=100, seed=7"):
+        pc.check_rate(run, grid=GRID, seeds=[1, 7], vectorized=True)
+    with pytest.raises(InvalidArgument, match=r"shape \(\), expected \(2,\)"):
+        pc.check_rate(lambda T, s: 1.0, grid=GRID, seeds=2, vectorized=True)
+
+
+def test_non_numeric_value():
+    with pytest.raises(InvalidType, match="x=100, seed=0"):
+        pc.check_rate(lambda T, s: "big", grid=GRID)
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    ({"grid": [100]}, InvalidArgument, "at least 2 points"),
+    ({"grid": []}, InvalidArgument, "at least 2 points"),
+    ({"grid": [[1, 2], [3, 4]]}, InvalidArgument, "1-D grid"),
+    ({"grid": [10, -1]}, InvalidArgument, r"grid\[1\]=-1"),
+    ({"grid": [10, 10, 100]}, InvalidArgument, "repeated points"),
+    ({"grid": [1, 10, 100], "polylog": 1}, InvalidArgument, "polylog"),
+    ({"kind": "upperr"}, UnknownName, "Did you mean 'upper'"),
+    ({"tol": -0.1}, InvalidArgument, "tol=-0.1"),
+    ({"seeds": 0}, InvalidArgument, "seeds=0"),
+    ({"seeds": [1, 1]}, InvalidArgument, "repeated seeds"),
+    ({"seeds": "abc"}, InvalidType, "seeds='abc'"),
+    ({"run": 3}, InvalidType, "not callable"),
+])
+def test_invalid_arguments(kwargs, exc, match):
+    args = {"run": noisy(0.5), "grid": GRID} | kwargs
+    with pytest.raises(exc, match=match):
+        pc.check_rate(**args)

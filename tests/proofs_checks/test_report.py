@@ -1,0 +1,87 @@
+"""report.md, results.json and the plots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from provable import proofs_checks as pc
+from provable.proofs_checks import _report
+
+
+def test_report_files(toy_registry, tmp_path):
+    vs = pc.verify_all(out=tmp_path, progress=False)
+    report = (tmp_path / "report.md").read_text()
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert {d["claim"] for d in results["verdicts"]} == set(toy_registry)
+    assert results["counts"] == {"holds": 4, "violated": 1, "inconclusive": 1}
+    assert results["complete"] is True
+    # table with source, arXiv link, control, time
+    assert "| claim | source | expected | measured (CI) | verdict | control | time |" in report
+    assert "[arXiv:2401.00001](https://arxiv.org/abs/2401.00001)" in report
+    assert "exponent of T ≤ 0.5 + 0.1" in report
+    # per-claim section: seed text verbatim, restored text, design, reason, plot
+    assert "> the regret is O( T) after T rounds" in report
+    assert "> the regret is O(√T) after T rounds" in report
+    assert "**Design.** toy experiment" in report
+    assert "![toy.sqrt_rate](plots/toy.sqrt_rate.png)" in report
+    assert "ValueError: boom at n=100" in report
+    assert "toy.no_control`: holds but has no negative control" in report
+    for name in ("toy.sqrt_rate", "toy.fast_rate"):
+        png = tmp_path / "plots" / f"{name}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "plots" / "toy.identity.png").exists()
+    # results.json round-trips into verdicts
+    back = [pc.Verdict.from_dict({k: v for k, v in d.items()
+                                  if k not in ("plot", "statement", "kind", "source")})
+            for d in results["verdicts"]]
+    assert [b.status for b in back] == [v.status for v in vs]
+    assert pc.read_results(tmp_path)["counts"] == results["counts"]
+
+
+def test_empty_report_says_so(tmp_path):
+    path = pc.write_report([], tmp_path)
+    assert "No claims were run" in path.read_text()
+    assert json.loads((tmp_path / "results.json").read_text())["verdicts"] == []
+
+
+def test_a_failing_plot_still_gives_a_report(toy_registry, tmp_path, monkeypatch):
+    def boom(v, path):
+        raise RuntimeError("no canvas")
+
+    monkeypatch.setattr(_report, "plot_rate", boom)
+    vs = pc.verify_all(["toy.sqrt_rate", "toy.identity"], progress=False)
+    pc.write_report(vs, tmp_path)
+    text = (tmp_path / "report.md").read_text()
+    assert "The plot could not be drawn: RuntimeError: no canvas" in text
+    assert "## toy.identity" in text
+
+
+def test_user_verdict_without_claim_and_odd_values(tmp_path):
+    v = pc.check_rate(lambda T, s: T ** 0.5 * (1 + 0.01 * s), [10, 100, 1000], seeds=3,
+                      label="my|algo")
+    w = pc.Verdict(claim="weird", status="holds", measured=[1, 2], expected="x | y",
+                   reason="multi\nline")
+    path = pc.write_report([v, w], tmp_path)
+    text = path.read_text()
+    assert "user check" in text and "my\\|algo" in text
+    assert (tmp_path / "plots" / "my_algo.png").exists()
+
+
+def test_unreadable_results_is_none(tmp_path):
+    assert pc.read_results(tmp_path) is None
+    (tmp_path / "results.json").write_text("[")
+    assert pc.read_results(tmp_path) is None
+
+
+@pytest.mark.parametrize("polylog", [0, 1])
+def test_plot_rate_with_polylog(tmp_path, polylog):
+    import numpy as np
+
+    xs = np.array([10.0, 100, 1000, 10000])
+    ys = np.sqrt(xs) * np.log(xs) ** polylog * np.ones((4, 1))
+    v = pc.rate_verdict(xs, ys, expected=0.5, kind="tight", tol=0.1, control_expected=1.0,
+                        var="n", polylog=polylog)
+    p = _report.plot_rate(v, tmp_path / "p.png")
+    assert p.stat().st_size > 1000
