@@ -189,7 +189,7 @@ class Rate:
             raise InvalidModel(f"rate {id!r}: symbol {bad[0]!r} is not declared positive; "
                                "build symbols with provable.bounds._variables.syms")
         vs: dict[str, Variable] = {}
-        for name in sorted(names, key=str.lower):
+        for name in sorted(names, key=lambda s: (s.lower(), s)):
             if name in overrides:
                 vs[name] = overrides[name]
             elif name in CATALOGUE:
@@ -260,7 +260,8 @@ class Rate:
         return self.forms[name]
 
     def _form_vars(self, name: str | None) -> list[str]:
-        return sorted((s.name for s in self.form(name).free_symbols), key=str.lower)
+        return sorted((s.name for s in self.form(name).free_symbols),
+                      key=lambda s: (s.lower(), s))
 
     # ------------------------------------------------------------- evaluation
     def _check_values(self, values: Mapping[str, Any], needed: Iterable[str],
@@ -681,7 +682,7 @@ def compare(a: Rate, b: Rate, var: str, **values: Any) -> Comparison:
     with np.errstate(all="ignore"):
         ya = np.asarray(a.evaluate(**{**va, var: grid}), dtype=float)
         yb = np.asarray(b.evaluate(**{**vb, var: grid}), dtype=float)
-    d = np.log(ya) - np.log(yb)
+        d = np.log(ya) - np.log(yb)
     ok = np.isfinite(d)
     grid, d = grid[ok], d[ok]
     crossings: list[float] = []
