@@ -446,8 +446,8 @@ class Rate:
         --------
         >>> from provable import bounds
         >>> r = bounds.get("generative.minimax")       # samples needed for epsilon
-        >>> eps = r.solve_for("epsilon", 1e8, S=10, A=2, gamma=0.9)
-        >>> round(float(r.evaluate(S=10, A=2, gamma=0.9, epsilon=eps)))
+        >>> eps = r.solve_for("epsilon", 1e8, S=10, A=2, gamma=0.9, delta=0.05)
+        >>> round(r.evaluate(S=10, A=2, gamma=0.9, delta=0.05, epsilon=eps))
         100000000
         """
         v = self._var(var)

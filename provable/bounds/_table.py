@@ -65,7 +65,7 @@ def table(rates: Iterable[Rate | str] | None = None, fmt: str = "markdown",
     --------
     >>> from provable import bounds
     >>> print(bounds.table(["moss.regret"]).splitlines()[2])
-    | bandit | MOSS | regret (upper) | O(√(K·T)) | Ω(√(K·T)) | K arms, T rounds (T >= K), rewards in [0, 1] | Audibert, Bubeck (2009) |
+    | bandit | MOSS | regret (upper) | O(√(K·T)) | Ω(√(K·T)) | K arms, T rounds (T &gt;= K), rewards in [0, 1] | Audibert, Bubeck (2009) |
     """
     check_choice("fmt", fmt, FORMATS)
     if rates is None:
