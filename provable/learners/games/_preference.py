@@ -269,7 +269,8 @@ def spo_selfplay(P: Any, T: int, *, eta: float = 1.0, schedule: str = "anytime",
     s = np.zeros(n)
     for t in range(T):
         z = lp0 + etas[t] * R
-        pi = np.exp(z - logsumexp(z))
+        e = np.exp(z - z.max())
+        pi = e / e.sum()
         X[t] = pi
         r = P @ pi
         R += r
