@@ -353,17 +353,18 @@ def _logbarrier_primal(w, out):
 
 @njit(cache=True, parallel=True)
 def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ring,
-                    eta_scale, delay_adaptive, env_keys, alg_keys, regret_out, pulls_out,
-                    loss_out, real_out, rec_arms, record):
-    """Banker-OMD with the log-barrier regulariser for delayed K-armed bandits.
+                    eta_scale, delay_adaptive, scale_free, env_keys, alg_keys, regret_out,
+                    pulls_out, loss_out, real_out, rec_arms, record):
+    """Delayed log-barrier FTRL with a scale-free, delay-adaptive strength (the stand-in
+    for Banker-OMD; see the module ``_simulate`` and the claim's citation note).
 
     Losses are ``scale - reward`` of a Bernoulli reward table (so in {0, scale}).
     Round t: strength sigma_t = eta_scale * sqrt((Q_t + M_t^2 * Dcum_t) / (K ln(t + 2)))
-    (Q: sum of squared arrived losses, M: their max, Dcum: the number of outstanding
-    observations summed over rounds so far). The banker lends sigma_t from the budgets
-    of arrived rounds, most recent first; the rest is lent by the origin (uniform play).
-    x_t = primal(sum_s b_{t,s} z_s / sigma_t). When round s's loss arrives its
-    post-update point z_s = w_s + lhat_s / sigma_s joins the bank with budget sigma_s.
+    where Q is the sum of squared arrived losses, M their max and Dcum the number of
+    outstanding observations summed over the rounds so far (the delay accrued).
+    x_t = argmin <Lhat, x> / sigma_t - sum_i ln x_i over the simplex, Lhat the sum of the
+    arrived importance-weighted losses. Without delay this is what Banker-OMD's loan
+    from the previous round reduces to when sigma_t is non-decreasing.
     """
     n = env_keys.shape[0]
     K = means.shape[0]
@@ -373,67 +374,37 @@ def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ri
         akey = alg_keys[s]
         w = np.zeros(K, np.float64)
         x = np.empty(K, np.float64)
-        bank_z = np.zeros((T, K), np.float64)   # deposited post-update points
-        bank_v = np.zeros(T, np.float64)        # their remaining budgets
-        stack = np.zeros(T, np.int64)           # rounds with budget, ascending
-        top = 0
-        buf_w = np.zeros((ring, K), np.float64)
+        lhat = np.zeros(K, np.float64)
         buf_arm = np.zeros(ring, np.int64)
         buf_l = np.zeros(ring, np.float64)
         buf_x = np.zeros(ring, np.float64)
-        buf_sig = np.zeros(ring, np.float64)
         cum_loss = np.zeros(K, np.float64)
         Q = 0.0
         M = 0.0
+        narr = 0.0
         dcum = 0.0
         outstanding = 0
         reg = 0.0
         played = 0.0
         c_i = 0
         for t in range(T):
-            # ---- arrivals: deposit post-update points
             for j in range(arr_start[t], arr_start[t + 1]):
-                r0 = arr_order[j]
-                slot = r0 % ring
+                slot = arr_order[j] % ring
                 outstanding -= 1
-                a0 = buf_arm[slot]
+                narr += 1.0
                 l0 = buf_l[slot]
                 Q += l0 * l0
                 if abs(l0) > M:
                     M = abs(l0)
-                sg = buf_sig[slot]
-                if sg > 0.0:
-                    for i in range(K):
-                        bank_z[r0, i] = buf_w[slot, i]
-                    bank_z[r0, a0] += l0 / buf_x[slot] / sg
-                    bank_v[r0] = sg
-                    # insert r0 into the ascending stack
-                    pos = top
-                    while pos > 0 and stack[pos - 1] > r0:
-                        stack[pos] = stack[pos - 1]
-                        pos -= 1
-                    stack[pos] = r0
-                    top += 1
-            # ---- strength of this round and the banker's loan
+                lhat[buf_arm[slot]] += l0 / buf_x[slot]
             dcum += outstanding
             dd = dcum if delay_adaptive else 0.0
-            sig = eta_scale * math.sqrt((Q + M * M * dd) / (K * math.log(t + 2.0)))
+            if scale_free:
+                sig = eta_scale * math.sqrt((Q + M * M * dd) / (K * math.log(t + 2.0)))
+            else:
+                sig = eta_scale * math.sqrt((narr + dd) / (K * math.log(t + 2.0)))
             for i in range(K):
-                w[i] = 0.0
-            if sig > 0.0:
-                need = sig
-                while need > 0.0 and top > 0:
-                    r1 = stack[top - 1]
-                    b = min(bank_v[r1], need)
-                    for i in range(K):
-                        w[i] += bank_z[r1, i] * (b / sig)
-                    bank_v[r1] -= b
-                    need -= b
-                    if bank_v[r1] <= 0.0:
-                        top -= 1
-                    else:
-                        break
-                # what is left is lent by the origin (z = 0)
+                w[i] = lhat[i] / sig if sig > 0.0 else 0.0
             _logbarrier_primal(w, x)
             arm = _draw(x, _u01(akey, t))
             r = _reward(False, means, 0.0, scale, block, ekey, t, arm, K)
@@ -446,12 +417,9 @@ def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ri
             if record:
                 rec_arms[s, t] = arm
             slot = t % ring
-            for i in range(K):
-                buf_w[slot, i] = w[i]
             buf_arm[slot] = arm
             buf_l[slot] = loss
             buf_x[slot] = x[arm]
-            buf_sig[slot] = sig
             outstanding += 1
             while c_i < C and ckpt[c_i] == t + 1:
                 regret_out[s, c_i] = reg
