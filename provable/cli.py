@@ -61,7 +61,7 @@ _LoadOption = Annotated[list[str] | None, typer.Option(
 def _consoles() -> tuple[Console, Console]:
     from rich.console import Console
 
-    return Console(), Console(stderr=True)
+    return Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
 
 
 def _fail(err: Console, message: str, code: int = 2) -> None:

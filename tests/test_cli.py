@@ -1,0 +1,213 @@
+"""The ``provable`` command line, on toy claims (an isolated registry)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from provable.cli import app
+from provable.proofs_checks import _claim
+
+sys.path.insert(0, str(Path(__file__).parent / "proofs_checks"))
+import pc_toy_claims  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def toys(monkeypatch):
+    reg = {c.id: c for c in pc_toy_claims.TOY_CLAIMS}
+    monkeypatch.setattr(_claim, "_REGISTRY", reg)
+    monkeypatch.setattr(_claim, "_LOADED", True)
+    pc_toy_claims.CALLS.clear()
+    return reg
+
+
+@pytest.fixture
+def empty(monkeypatch):
+    monkeypatch.setattr(_claim, "_REGISTRY", {})
+    monkeypatch.setattr(_claim, "_LOADED", True)
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_help_is_fast_and_lists_commands():
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "provable", "--help"], capture_output=True,
+                       text=True, cwd=Path(__file__).parents[1])
+    assert r.returncode == 0, r.stderr
+    assert time.perf_counter() - t0 < 5
+    for cmd in ("verify", "claims", "rates", "solve"):
+        assert cmd in r.stdout
+    r = subprocess.run([sys.executable, "-c", "import sys, provable.cli; "
+                        "print(sorted(m for m in ('numpy', 'matplotlib', 'joblib', 'scipy') "
+                        "if m in sys.modules))"],
+                       capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_verify_passing_claims_exit_0_and_writes_report(toys, tmp_path):
+    out = tmp_path / "rep"
+    r = run("verify", "toy.sqrt_rate", "toy.identity", "toy.broken", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert "toy.sqrt_rate" in r.output and "holds" in r.output
+    assert "Inconclusive" in r.output and "boom at n=100" in r.output
+    assert f"Report: {out / 'report.md'}" in r.output
+    for f in ("report.md", "results.json", "plots/toy.sqrt_rate.png"):
+        assert (out / f).exists(), f
+    assert len(list((out / "cache").glob("*.json"))) == 3
+
+
+def test_verify_violated_claim_exits_1(toys, tmp_path):
+    r = run("verify", "toy.fast_rate", "toy.identity", "--out", str(tmp_path))
+    assert r.exit_code == 1
+    assert "1 failure" in r.output and "toy.fast_rate" in r.output
+
+
+def test_verify_missing_control_exits_1(toys, tmp_path):
+    r = run("verify", "toy.no_control", "--out", str(tmp_path))
+    assert r.exit_code == 1 and "no negative control" in r.output
+
+
+def test_verify_all_then_cached_rerun(toys, tmp_path):
+    r = run("verify", "--out", str(tmp_path), "--suite", "quick")
+    assert r.exit_code == 1  # the catalogue holds a violated toy
+    calls = dict(pc_toy_claims.CALLS)
+    t0 = time.perf_counter()
+    r = run("verify", "--out", str(tmp_path))
+    assert time.perf_counter() - t0 < len(toys)  # < 1 s per claim
+    assert pc_toy_claims.CALLS == calls and "(cached)" in r.output
+    r = run("verify", "toy.identity", "--out", str(tmp_path), "--force")
+    assert pc_toy_claims.CALLS["identity"] == calls["identity"] + 1
+
+
+def test_verify_parallel_and_seed(toys, tmp_path):
+    r = run("verify", "toy.sqrt_rate", "toy.flags", "--jobs", "2", "--seed", "5",
+            "--out", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    res = json.loads((tmp_path / "results.json").read_text())
+    assert {d["seed"] for d in res["verdicts"]} == {5}
+
+
+def test_verify_unknown_claim_suggests_and_exits_2(toys, tmp_path):
+    r = run("verify", "toy.sqrt_rat", "--out", str(tmp_path))
+    assert r.exit_code == 2
+    assert "toy.sqrt_rat" in r.output and "Did you mean 'toy.sqrt_rate'" in r.output
+    assert not (tmp_path / "report.md").exists()
+
+
+@pytest.mark.parametrize("args", [["--suite", "medium"], ["--jobs", "0"], ["--seed", "-3"],
+                                  ["--load", "no_such_module_for_provable"]])
+def test_verify_bad_options_exit_2(toys, tmp_path, args):
+    r = runner.invoke(app, ["verify", "toy.identity", "--out", str(tmp_path), *args])
+    assert r.exit_code == 2, r.output
+
+
+def test_verify_with_no_claims_still_writes_a_report(empty, tmp_path):
+    r = run("verify", "--out", str(tmp_path))
+    assert r.exit_code == 0
+    assert "No claims" in r.output
+    assert "No claims were run" in (tmp_path / "report.md").read_text()
+
+
+def test_verify_load_module(toys, tmp_path, monkeypatch):
+    (tmp_path / "pc_cli_extra_mod.py").write_text(
+        "from provable.proofs_checks import claim, flags_verdict\n"
+        "from provable.bounds._citation import Citation\n"
+        "@claim(id='extra.cli', statement='true is true', kind='property',\n"
+        "       citation=Citation('Extra', origin='reference'),\n"
+        "       budgets={'quick': {}, 'full': {}})\n"
+        "def _t(params, seed):\n"
+        "    return flags_verdict([True], what='t', control_flags=[False], control_what='f')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    r = run("verify", "extra.cli", "--load", "pc_cli_extra_mod", "--out", str(tmp_path / "o"))
+    assert r.exit_code == 0, r.output
+
+
+def test_claims_lists_catalogue_with_last_status(toys, tmp_path):
+    r = run("claims", "--out", str(tmp_path))
+    assert r.exit_code == 0
+    assert "toy.sqrt_rate" in r.output and "not run" in r.output
+    run("verify", "toy.identity", "--out", str(tmp_path))
+    r = run("claims", "--out", str(tmp_path))
+    line = next(ln for ln in r.output.splitlines() if "toy.identity" in ln)
+    assert "holds" in line
+
+
+def test_claims_empty(empty):
+    r = run("claims")
+    assert r.exit_code == 0 and "No claims are registered" in r.output
+
+
+def test_rates_prints_plain_text(monkeypatch):
+    seen = {}
+
+    def rates_command(format, setting, quantity, kind):
+        seen.update(format=format, setting=setting, quantity=quantity, kind=kind)
+        return "| [bold]rate[/bold] | O(√T) |"
+
+    fake = types.ModuleType("provable.bounds._cli")
+    fake.rates_command = rates_command
+    monkeypatch.setitem(sys.modules, "provable.bounds._cli", fake)
+    r = run("rates", "--format", "latex", "--setting", "bandit", "--kind", "upper")
+    assert r.exit_code == 0
+    assert "| [bold]rate[/bold] | O(√T) |" in r.output
+    assert seen == {"format": "latex", "setting": "bandit", "quantity": None, "kind": "upper"}
+    assert runner.invoke(app, ["rates", "--format", "pdf"]).exit_code == 2
+
+
+def test_solve_prints_a_table(monkeypatch, tmp_path):
+    model = tmp_path / "m.json"
+    model.write_text("{}")
+
+    def solve_command(path, method="auto", tol=1e-8):
+        assert path == str(model) and method == "pi" and tol == 1e-6
+        return {"V": [1.5, 2.25, 3.0], "policy": [0, 1, 1], "error_bound": 0.0,
+                "iterations": 3, "method": "policy_iteration", "seconds": 0.01,
+                "converged": True}
+
+    fake = types.ModuleType("provable.solvers._cli")
+    fake.solve_command = solve_command
+    monkeypatch.setitem(sys.modules, "provable.solvers._cli", fake)
+    r = run("solve", str(model), "--method", "pi", "--tol", "1e-6", "--max-states", "2")
+    assert r.exit_code == 0, r.output
+    assert "policy_iteration" in r.output and "2.25" in r.output
+    assert "1 more states" in r.output
+    r = runner.invoke(app, ["solve", str(tmp_path / "missing.npz")])
+    assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_solve_real_model(tmp_path):
+    """End to end on the real solvers, in a subprocess so that a crash there (a native
+    backend) cannot take the test session down."""
+    io = pytest.importorskip("provable.mdp._io")
+    pytest.importorskip("provable.solvers._cli")
+    import numpy as np
+
+    from provable.mdp import TabularMDP
+
+    P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]]])
+    R = np.array([[0.0, 1.0], [2.0, 0.0]])
+    io.save(TabularMDP(P, R, gamma=0.9), str(tmp_path / "m.npz"))
+    r = subprocess.run([sys.executable, "-m", "provable", "solve", str(tmp_path / "m.npz")],
+                       capture_output=True, text=True, cwd=Path(__file__).parents[1],
+                       timeout=300)
+    if r.returncode < 0:
+        pytest.xfail(f"`provable solve` died with signal {-r.returncode}: a native crash "
+                     "below the CLI (the CLI itself is tested with a stub above)")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "converged" in r.stdout and "policy" in r.stdout
+
+
+def test_version():
+    r = run("--version")
+    assert r.exit_code == 0 and r.output.startswith("provable ")
