@@ -268,3 +268,123 @@ def _product_bfs(da, sa, la, ea, db, sb, lb, eb):  # pragma: no cover - compiled
     if extra:
         word[length] = last
     return True, word
+
+
+@njit(cache=True)
+def _run_batch_serial(delta, start, words, lengths, out):  # pragma: no cover - compiled
+    """Serial twin of :func:`_run_batch` (small batches: no thread start-up cost)."""
+    for b in range(words.shape[0]):
+        q = start
+        for t in range(lengths[b]):
+            q = delta[q, words[b, t]]
+        out[b] = q
+    return out
+
+
+@njit(cache=True)
+def _accept_prefixes_serial(delta, start, labels, words, lengths, out):  # pragma: no cover
+    """Serial twin of :func:`_accept_prefixes`."""
+    for b in range(words.shape[0]):
+        q = start
+        out[b, 0] = labels[q]
+        for t in range(lengths[b]):
+            q = delta[q, words[b, t]]
+            out[b, t + 1] = labels[q]
+    return out
+
+
+@njit(cache=True)
+def _concat_pairs(ra, rl, ca, cl):  # pragma: no cover - compiled
+    """All concatenations ``row[i] + col[j]`` (row-major) as a padded array and lengths."""
+    R = ra.shape[0]
+    C = ca.shape[0]
+    L = 0
+    if R > 0 and C > 0:
+        L = rl.max() + cl.max()
+    out = np.zeros((R * C, L), dtype=np.int64)
+    lens = np.empty(R * C, dtype=np.int64)
+    for i in range(R):
+        for j in range(C):
+            b = i * C + j
+            li = rl[i]
+            for t in range(li):
+                out[b, t] = ra[i, t]
+            lj = cl[j]
+            for t in range(lj):
+                out[b, li + t] = ca[j, t]
+            lens[b] = li + lj
+    return out, lens
+
+
+@njit(cache=True)
+def _trie_lookup(child, label, codes, lens, out):  # pragma: no cover - compiled
+    """``out[b]`` = cached label of word b (0/1), or -1 when unknown."""
+    for b in range(codes.shape[0]):
+        node = 0
+        ok = True
+        for t in range(lens[b]):
+            c = child[node, codes[b, t]]
+            if c < 0:
+                ok = False
+                break
+            node = c
+        out[b] = label[node] if ok else -1
+    return out
+
+
+@njit(cache=True)
+def _trie_mark(child, label, size, codes, lens, order, prefix, send):  # pragma: no cover
+    """Insert the missed words as pending (-2) paths in ``order``; ``send[b]`` tells
+    whether word b must go to the system (False: covered by an earlier word of the
+    batch). With ``prefix`` a word is covered when its path already existed (it is a
+    prefix of a word being sent); otherwise when it is an exact duplicate.
+    Returns the new trie size."""
+    for i in range(order.shape[0]):
+        b = order[i]
+        node = 0
+        created = False
+        for t in range(lens[b]):
+            s = codes[b, t]
+            c = child[node, s]
+            if c < 0:
+                c = size
+                size += 1
+                child[node, s] = c
+                label[c] = -2 if prefix else -1
+                created = True
+            node = c
+        if prefix:
+            send[b] = created or label[node] == -1
+            if send[b]:
+                label[node] = -2
+        else:
+            send[b] = label[node] != -2
+            label[node] = -2
+    return size
+
+
+@njit(cache=True)
+def _trie_fill(child, label, codes, lens, outs, prefix):  # pragma: no cover - compiled
+    """Write answers along existing paths. ``outs`` is (B, L+1) with prefix answers
+    (``prefix``) or (B, 1) with final answers. Returns (b, t) of the first conflict with a
+    known label, or (-1, -1)."""
+    for b in range(codes.shape[0]):
+        node = 0
+        if prefix:
+            v = outs[b, 0]
+            if label[node] >= 0 and label[node] != v:
+                return b, 0
+            label[node] = v
+        for t in range(lens[b]):
+            node = child[node, codes[b, t]]
+            if prefix:
+                v = outs[b, t + 1]
+                if label[node] >= 0 and label[node] != v:
+                    return b, t + 1
+                label[node] = v
+        if not prefix:
+            v = outs[b, 0]
+            if label[node] >= 0 and label[node] != v:
+                return b, lens[b]
+            label[node] = v
+    return -1, -1

@@ -16,7 +16,7 @@ import numpy as np
 
 from provable._validation import check_choice, check_int
 from provable.automata._models import DFA
-from provable.automata._oracles import MembershipOracle, Teacher
+from provable.automata._oracles import MembershipOracle, Teacher, _pack
 from provable.automata._result import LearnResult
 from provable.errors import InvalidType, OracleInconsistency
 
@@ -146,6 +146,7 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
     teacher = _check_teacher(teacher)
     mode = check_choice("cex_processing", cex_processing, ("rs", "angluin"))
     max_rounds, max_states = _limits(max_rounds, max_states)
+    from provable.automata._kernels import _concat_pairs
     counters = _Counters(teacher)
     mq, eq = teacher.membership, teacher.equivalence
     k = len(teacher.alphabet)
@@ -157,16 +158,32 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
     E_set: set[Word] = {()}
     row: dict[Word, int] = {}          # word -> bitmask of its row over E
     row_words: list[Word] = []         # every word with a row (S ∪ S·A)
+    blocks: list[tuple[np.ndarray, np.ndarray]] = []
+    E_packed = [_pack(E)]
+
+    def rows_packed() -> tuple[np.ndarray, np.ndarray]:
+        if len(blocks) > 1:
+            width = max(c.shape[1] for c, _ in blocks)
+            codes = np.concatenate([np.pad(c, ((0, 0), (0, width - c.shape[1])))
+                                    for c, _ in blocks])
+            blocks[:] = [(codes, np.concatenate([ln for _, ln in blocks]))]
+        return blocks[0]
+
+    def to_ints(ans: np.ndarray) -> list[int]:
+        packed = np.packbits(ans, axis=1, bitorder="little")
+        return [int.from_bytes(b.tobytes(), "little") for b in packed]
 
     def add_rows(words: list[Word]) -> None:
         words = [u for u in words if u not in row]
         if not words:
             return
-        ans = mq._mq_batch([u + e for u in words for e in E]).reshape(len(words), len(E))
-        packed = np.packbits(ans, axis=1, bitorder="little")
-        for u, b in zip(words, packed):
-            row[u] = int.from_bytes(b.tobytes(), "little")
-            row_words.append(u)
+        c, ln = _pack(words)
+        ec, el = E_packed[0]
+        ans = mq._mq_array(*_concat_pairs(c, ln, ec, el)).reshape(len(words), len(E))
+        for u, r in zip(words, to_ints(ans)):
+            row[u] = r
+        row_words.extend(words)
+        blocks.append((c, ln))
 
     def add_columns(cols: list[Word]) -> None:
         cols = [e for e in cols if e not in E_set]
@@ -175,11 +192,12 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
         j0 = len(E)
         E.extend(cols)
         E_set.update(cols)
-        ans = mq._mq_batch([u + e for u in row_words for e in cols]).reshape(len(row_words),
-                                                                             len(cols))
-        packed = np.packbits(ans, axis=1, bitorder="little")
-        for u, b in zip(row_words, packed):
-            row[u] |= int.from_bytes(b.tobytes(), "little") << j0
+        E_packed[0] = _pack(E)
+        c, ln = _pack(cols)
+        rc, rl = rows_packed()
+        ans = mq._mq_array(*_concat_pairs(rc, rl, c, ln)).reshape(len(row_words), len(cols))
+        for u, r in zip(row_words, to_ints(ans)):
+            row[u] |= r << j0
 
     def ext(u: Word) -> list[Word]:
         return [u + (a,) for a in range(k)]
@@ -195,20 +213,22 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
                 if row[u] not in rep:
                     rep[row[u]] = len(reps)
                     reps.append(u)
-            # closedness
-            new: list[Word] = []
-            for u in S:
-                for a in range(k):
-                    ua = u + (a,)
-                    if row[ua] not in rep:
-                        rep[row[ua]] = -1
+            # closedness: scan S·A once, then only the extensions of the rows promoted to S
+            pending = [u + (a,) for u in S for a in range(k)]
+            while pending:
+                new: list[Word] = []
+                for ua in pending:
+                    r = row[ua]
+                    if r not in rep:
+                        rep[r] = len(reps)
+                        reps.append(ua)
+                        S.append(ua)
+                        S_set.add(ua)
                         new.append(ua)
-            if new:
-                for ua in new:
-                    S.append(ua)
-                    S_set.add(ua)
-                add_rows([x for ua in new for x in ext(ua)])
-                continue
+                if not new:
+                    break
+                pending = [x for ua in new for x in ext(ua)]
+                add_rows(pending)
             if mode == "angluin":
                 bad = _inconsistency(S, row, k)
                 if bad is not None:
@@ -371,8 +391,18 @@ def kv(teacher: Teacher, *, max_rounds: int | None = None,
         for (q, a), node in zip(items, cur):
             trans[q][a] = node
             into.setdefault(node, []).append((q, a))
+            hdelta[0][q, a] = leaf_state[node]
+
+    hdelta = [np.zeros((64, k), dtype=np.int64)]
+
+    def grow(n: int) -> None:
+        if n > hdelta[0].shape[0]:
+            new = np.zeros((2 * n, k), dtype=np.int64)
+            new[: hdelta[0].shape[0]] = hdelta[0]
+            hdelta[0] = new
 
     def add_state_rows(qs: list[int]) -> None:
+        grow(len(access))
         for _ in qs:
             trans.append([-1] * k)
         items = [(q, a) for q in qs for a in range(k)]
@@ -382,11 +412,7 @@ def kv(teacher: Teacher, *, max_rounds: int | None = None,
 
     def hypothesis() -> DFA:
         n = len(access)
-        delta = np.empty((n, k), dtype=np.int64)
-        for q in range(n):
-            for a in range(k):
-                delta[q, a] = leaf_state[trans[q][a]]
-        return DFA(delta, np.array(acc, dtype=bool), 0, teacher.alphabet)
+        return DFA(hdelta[0][:n].copy(), np.array(acc, dtype=bool), 0, teacher.alphabet)
 
     pending: Word | None = None
     v_pending = False
@@ -442,4 +468,5 @@ def kv(teacher: Teacher, *, max_rounds: int | None = None,
         child[L][int(ans_r)] = lr
         moved = into.pop(L, [])
         trans.append([-1] * k)
+        grow(len(access))
         sift(moved + [(r, b) for b in range(k)], [L] * len(moved) + [0] * k)

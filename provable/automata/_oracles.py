@@ -48,12 +48,31 @@ __all__ = [
 Word = tuple[int, ...]
 
 
+def _pack(words: Sequence[Word]) -> tuple[np.ndarray, np.ndarray]:
+    """Padded int64 codes and lengths for a list of coded words."""
+    B = len(words)
+    lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=B)
+    L = int(lens.max()) if B else 0
+    codes = np.zeros((B, L), dtype=np.int64)
+    if L:
+        flat = np.fromiter((c for w in words for c in w), dtype=np.int64,
+                           count=int(lens.sum()))
+        codes[np.arange(L)[None, :] < lens[:, None]] = flat
+    return codes, lens
+
+
 class MembershipOracle(ABC):
-    """Base class of membership oracles: caching and counters live here.
+    """Base class of membership oracles: the cache and the counters live here.
 
     Subclasses implement :meth:`answer` (a word over the alphabet -> bool), or, for
-    speed, :meth:`_answer_codes_batch` on integer codes. Set ``prefix_outputs = True``
-    when :meth:`_answer_codes_batch` returns the answers for every prefix.
+    speed, :meth:`_answer_array` on padded integer codes. Set ``prefix_outputs = True``
+    when :meth:`_answer_array` returns the answer after every prefix.
+
+    The cache is a prefix tree (numpy arrays walked by numba kernels). A query is a
+    *cache hit* when its answer is already known: it was asked before, or, for a
+    ``prefix_outputs`` system, it is a prefix of a word asked before (AALpy's
+    ``CacheSUL`` rule). Two answers that disagree raise
+    :class:`~provable.errors.OracleInconsistency` naming the word.
 
     Parameters
     ----------
@@ -67,18 +86,37 @@ class MembershipOracle(ABC):
         self.queries = 0
         self.symbols = 0
         self.cache_hits = 0
-        self._cache: dict[Word, bool] = {}
+        self._init_trie()
+
+    def _init_trie(self, cap: int = 1024) -> None:
+        k = len(self.alphabet)
+        self._child = np.full((cap, k), -1, dtype=np.int64)
+        self._label = np.full(cap, -1, dtype=np.int8)
+        self._size = 1
+
+    def _grow(self, extra: int) -> None:
+        need = self._size + extra
+        cap = self._child.shape[0]
+        if need <= cap:
+            return
+        new = max(need, 2 * cap)
+        child = np.full((new, self._child.shape[1]), -1, dtype=np.int64)
+        child[:cap] = self._child
+        label = np.full(new, -1, dtype=np.int8)
+        label[:cap] = self._label
+        self._child, self._label = child, label
 
     # -- to implement --------------------------------------------------------------------
     @abstractmethod
     def answer(self, word: Any) -> bool:
         """Whether ``word`` (a ``str`` or tuple of symbols) is in the target language."""
 
-    def _answer_codes_batch(self, words: Sequence[Word]) -> list:
-        """Answers for integer-coded words; one bool per word, or (``prefix_outputs``)
-        a sequence of ``len(w) + 1`` bools per word."""
+    def _answer_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Answers for padded coded words: shape (B,), or (B, L+1) prefix answers when
+        ``prefix_outputs``. Default: decode each word and call :meth:`answer`."""
         dec = self.alphabet.decode
-        return [bool(self.answer(dec(w))) for w in words]
+        return np.array([bool(self.answer(dec(codes[b, : lens[b]])))
+                         for b in range(codes.shape[0])], dtype=bool)
 
     # -- counted, cached access ------------------------------------------------------------
     def query(self, word: Iterable[Hashable]) -> bool:
@@ -97,79 +135,65 @@ class MembershipOracle(ABC):
         return bool(self._mq_batch([w])[0])
 
     def _mq_batch(self, words: Sequence[Word]) -> np.ndarray:
-        """Cached answers for a batch of coded words (duplicates queried once)."""
-        cache = self._cache
-        out = np.empty(len(words), dtype=bool)
-        missing: dict[Word, list[int]] = {}
-        for i, w in enumerate(words):
-            v = cache.get(w)
-            if v is None:
-                if w in missing:
-                    self.cache_hits += 1
-                    missing[w].append(i)
-                else:
-                    missing[w] = [i]
-            else:
-                self.cache_hits += 1
-                out[i] = v
-        if missing:
-            todo = list(missing)
-            if self.prefix_outputs:
-                # longest first: a word that is a prefix of one already sent in this batch is
-                # answered by that run (AALpy's CacheSUL would find it in its cache tree)
-                todo.sort(key=len, reverse=True)
-                sent: list[Word] = []
-                covered: set[Word] = set()
-                for w in todo:
-                    if w in covered:
-                        self.cache_hits += 1
-                        continue
-                    sent.append(w)
-                    covered.update(w[:j] for j in range(len(w) + 1))
-                res = self._answer_codes_batch(sent)
-                self.queries += len(sent)
-                self.symbols += sum(len(w) for w in sent)
-                for w, r in zip(sent, res):
-                    self._store_prefixes(w, r)
-                for w, idx in missing.items():
-                    out[idx] = cache[w]
-                return out
-            answers = self._answer_codes_batch(todo)
-            self.queries += len(todo)
-            self.symbols += sum(len(w) for w in todo)
-            for w, r in zip(todo, answers):
-                r = bool(r)
-                cache[w] = r
-                out[missing[w]] = r
-        return out
+        return self._mq_array(*_pack(words))
 
-    def _store_prefixes(self, w: Word, outs: Any) -> None:
-        cache = self._cache
-        if len(outs) != len(w) + 1:
-            raise OracleInconsistency(f"membership oracle returned {len(outs)} prefix answers "
-                                      f"for word {self.alphabet.decode(w)!r}, expected "
-                                      f"{len(w) + 1}")
-        for j in range(len(w) + 1):
-            v = bool(outs[j])
-            p = w[:j]
-            old = cache.get(p)
-            if old is not None and old != v:
-                raise OracleInconsistency(
-                    f"membership oracle answered {v} for word {self.alphabet.decode(p)!r} "
-                    f"(a prefix of {self.alphabet.decode(w)!r}) after answering {old} before")
-            cache[p] = v
+    def _mq_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Cached, counted answers for padded coded words (bool array of shape (B,))."""
+        from provable.automata._kernels import _trie_fill, _trie_lookup, _trie_mark
+        B = codes.shape[0]
+        out = np.empty(B, dtype=np.int8)
+        _trie_lookup(self._child, self._label, codes, lens, out)
+        miss = np.flatnonzero(out < 0)
+        if miss.size == 0:
+            self.cache_hits += B
+            return out.astype(bool)
+        prefix = self.prefix_outputs
+        order = miss[np.argsort(-lens[miss], kind="stable")] if prefix else miss
+        self._grow(int(lens[miss].sum()) + 1)
+        send = np.zeros(B, dtype=np.bool_)
+        self._size = _trie_mark(self._child, self._label, self._size, codes, lens, order,
+                                prefix, send)
+        sent = np.flatnonzero(send)
+        sc, sl = codes[sent], lens[sent]
+        if sl.size and sl.max() < sc.shape[1]:
+            sc = sc[:, : int(sl.max())]
+        try:
+            ans = np.asarray(self._answer_array(sc, sl))
+        except BaseException:
+            self._label[self._label == -2] = -1  # forget the pending marks
+            raise
+        self.queries += int(sent.size)
+        self.symbols += int(sl.sum())
+        self.cache_hits += B - int(sent.size)
+        if prefix:
+            if ans.shape != (sent.size, sc.shape[1] + 1):
+                raise OracleInconsistency(f"membership oracle returned prefix answers of shape "
+                                          f"{ans.shape}, expected {(sent.size, sc.shape[1] + 1)}")
+            outs = ans.astype(np.int8)
+        else:
+            outs = ans.astype(np.int8).reshape(-1, 1)
+        b, t = _trie_fill(self._child, self._label, sc, sl, outs, prefix)
+        if b >= 0:
+            w = self.alphabet.decode(sc[b, :t])
+            full = self.alphabet.decode(sc[b, : sl[b]])
+            where = "" if t == sl[b] else f" (a prefix of {full!r})"
+            raise OracleInconsistency(
+                f"membership oracle answered {bool(outs[b, t if prefix else 0])} for word "
+                f"{w!r}{where} after answering {not bool(outs[b, t if prefix else 0])} before")
+        _trie_lookup(self._child, self._label, codes, lens, out)
+        return out.astype(bool)
 
-    def _raw_batch(self, words: Sequence[Word]) -> np.ndarray:
+    def _raw_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """Uncached, uncounted final answers (used by testing equivalence oracles)."""
-        res = self._answer_codes_batch(list(words))
+        res = np.asarray(self._answer_array(codes, lens))
         if self.prefix_outputs:
-            return np.array([bool(r[-1]) for r in res], dtype=bool)
-        return np.array([bool(r) for r in res], dtype=bool)
+            return res[np.arange(codes.shape[0]), lens].astype(bool)
+        return res.astype(bool)
 
     def reset(self) -> None:
         """Clear the cache and the counters."""
         self.queries = self.symbols = self.cache_hits = 0
-        self._cache.clear()
+        self._init_trie()
 
 
 class FunctionMembership(MembershipOracle):
@@ -225,19 +249,13 @@ class DFAMembership(MembershipOracle):
     def answer(self, word: Any) -> bool:
         return self.dfa.accepts(word)
 
-    def _answer_codes_batch(self, words: Sequence[Word]) -> list:
-        from provable.automata._kernels import _accept_prefixes
-        B = len(words)
-        lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=B)
-        L = int(lens.max()) if B else 0
-        codes = np.zeros((B, L), dtype=np.int64)
-        if L:
-            flat = np.fromiter((c for w in words for c in w), dtype=np.int64,
-                               count=int(lens.sum()))
-            codes[np.arange(L)[None, :] < lens[:, None]] = flat
-        out = np.empty((B, L + 1), dtype=np.bool_)
-        _accept_prefixes(self.dfa.delta, self.dfa.start, self.dfa.accepting, codes, lens, out)
-        return [out[b, : lens[b] + 1] for b in range(B)]
+    def _answer_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        from provable.automata._kernels import _accept_prefixes, _accept_prefixes_serial
+        B = codes.shape[0]
+        out = np.empty((B, codes.shape[1] + 1), dtype=np.bool_)
+        kern = _accept_prefixes if codes.size > 200_000 else _accept_prefixes_serial
+        kern(self.dfa.delta, self.dfa.start, self.dfa.accepting, codes, lens, out)
+        return out
 
 
 class EquivalenceOracle(ABC):
@@ -317,19 +335,18 @@ class _TestingOracle(EquivalenceOracle):
     def _check_batch(self, hypothesis: DFA, membership: MembershipOracle, codes: np.ndarray,
                      lens: np.ndarray) -> Word | None:
         """Shortest failing word of the batch (ties: first), or None."""
-        from provable.automata._kernels import _run_batch
-        q = _run_batch(hypothesis.delta, hypothesis.start, codes, lens,
+        from provable.automata._kernels import _run_batch_serial
+        q = _run_batch_serial(hypothesis.delta, hypothesis.start, codes, lens,
                        np.empty(codes.shape[0], dtype=np.int64))
         hyp = hypothesis.accepting[q]
-        words = [tuple(codes[b, : lens[b]].tolist()) for b in range(codes.shape[0])]
-        sysans = membership._raw_batch(words)
-        self.tests += len(words)
+        sysans = membership._raw_array(codes, lens)
+        self.tests += int(codes.shape[0])
         self.test_symbols += int(lens.sum())
         bad = np.flatnonzero(hyp != sysans)
         if bad.size == 0:
             return None
         b = int(bad[np.argmin(lens[bad])])
-        return words[b]
+        return tuple(codes[b, : lens[b]].tolist())
 
 
 class RandomWordOracle(_TestingOracle):
@@ -430,13 +447,12 @@ class RandomWalkOracle(_TestingOracle):
                                      lower_open=True)
 
     def _find(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
-        from provable.automata._kernels import _accept_prefixes
+        from provable.automata._kernels import _accept_prefixes_serial
         left = self.num_steps
         k = hypothesis.n_symbols
         while left > 0:
             lens = self.rng.geometric(self.reset_prob, size=self.batch).astype(np.int64)
-            csum = np.cumsum(lens)
-            m = int(np.searchsorted(csum, left)) + 1
+            m = min(int(np.searchsorted(np.cumsum(lens), left)) + 1, lens.size)
             lens = lens[:m]
             if lens.sum() > left:
                 lens[-1] -= int(lens.sum() - left)
@@ -444,25 +460,26 @@ class RandomWalkOracle(_TestingOracle):
             L = int(lens.max())
             codes = self.rng.integers(0, k, size=(m, L)).astype(np.int64)
             hyp = np.empty((m, L + 1), dtype=np.bool_)
-            _accept_prefixes(hypothesis.delta, hypothesis.start, hypothesis.accepting, codes,
-                             lens, hyp)
-            words = [tuple(codes[b, : lens[b]].tolist()) for b in range(m)]
+            _accept_prefixes_serial(hypothesis.delta, hypothesis.start, hypothesis.accepting,
+                                    codes, lens, hyp)
             self.tests += int(lens.sum())
             self.test_symbols += int(lens.sum())
             if membership.prefix_outputs:
-                sysp = membership._answer_codes_batch(words)
-                for b in range(m):
-                    diff = np.flatnonzero(np.asarray(sysp[b], dtype=bool)[1:]
-                                          != hyp[b, 1: lens[b] + 1])
-                    if diff.size:
-                        return words[b][: int(diff[0]) + 1]
+                sysp = np.asarray(membership._answer_array(codes, lens), dtype=bool)
             else:
-                for b in range(m):
-                    pref = [words[b][: j + 1] for j in range(lens[b])]
-                    ans = membership._raw_batch(pref)
-                    diff = np.flatnonzero(ans != hyp[b, 1: lens[b] + 1])
-                    if diff.size:
-                        return pref[int(diff[0])]
+                # every prefix of every episode is a separate test word
+                rows = np.repeat(np.arange(m), lens)
+                plen = np.concatenate([np.arange(1, x + 1) for x in lens])
+                ans = membership._raw_array(codes[rows], plen)
+                sysp = np.zeros((m, L + 1), dtype=bool)
+                sysp[rows, plen] = ans
+                sysp[:, 0] = hyp[:, 0]
+            valid = np.arange(L + 1)[None, :] <= lens[:, None]
+            valid[:, 0] = False
+            bad = (sysp != hyp) & valid
+            if bad.any():
+                b, t = (int(i) for i in np.argwhere(bad)[0])
+                return tuple(codes[b, :t].tolist())
         return None
 
 
