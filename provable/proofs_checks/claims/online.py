@@ -3,8 +3,6 @@ learning with unbounded losses, generalized implicit FTRL."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from provable.bounds._citation import Citation
