@@ -1,0 +1,15 @@
+"""Learning with a generative model: plug-in (certainty-equivalence) planning for
+discounted and average-reward MDPs; the exact sampler of masked diffusion language
+models (:mod:`provable.learners.generative.diffusion`).
+
+Examples
+--------
+>>> import provable as pv
+>>> from provable.learners import generative
+>>> generative.plug_in(pv.mdp.river_swim(3), n=50, seed=0).P_hat.shape
+(3, 2, 3)
+"""
+
+from provable.learners.generative._plugin import PlugInResult, plug_in, sample_model
+
+__all__ = ["PlugInResult", "plug_in", "sample_model"]

@@ -1,0 +1,21 @@
+"""Episodic tabular RL: UCBVI (Hoeffding/Bernstein), optimistic Q-learning
+(UCB-Hoeffding/Bernstein) and PSRL, simulated by numba kernels vectorised over seeds,
+with exact per-episode regret against backward induction.
+
+Examples
+--------
+>>> import provable as pv
+>>> from provable.learners import tabular_rl
+>>> fh = pv.mdp.river_swim(3, gamma=None).with_horizon(4)
+>>> tabular_rl.run_episodes("ql_ucb_h", fh, K=50, seeds=[7]).regret.shape
+(1, 50)
+"""
+
+from provable.learners.tabular_rl._episodic import (
+    ALGORITHMS,
+    EpisodicResult,
+    run_episodes,
+)
+from provable.learners.tabular_rl._instances import hard_bandit_mdp
+
+__all__ = ["ALGORITHMS", "EpisodicResult", "hard_bandit_mdp", "run_episodes"]
