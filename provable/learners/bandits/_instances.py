@@ -23,7 +23,7 @@ def _as_means(means: Any) -> np.ndarray:
     bad = ~np.isfinite(mu)
     if bad.any():
         i = int(np.argmax(bad))
-        raise InvalidModel(f"means[{i}]={mu[i]!r} (arm {i}), expected a finite number")
+        raise InvalidModel(f"means[{i}]={float(mu[i])!r} (arm {i}), expected a finite number")
     mu.setflags(write=False)
     return mu
 
@@ -82,7 +82,7 @@ class BernoulliBandit(BanditInstance):
         bad = (mu < 0) | (mu > 1)
         if bad.any():
             i = int(np.argmax(bad))
-            raise InvalidModel(f"means[{i}]={mu[i]!r} (arm {i}), expected a probability in [0, 1]")
+            raise InvalidModel(f"means[{i}]={float(mu[i])!r} (arm {i}), expected a probability in [0, 1]")
         self.means = mu
         self.scale = check_real("scale", scale, lower=0.0, lower_open=True)
         self.block = check_int("block", block, min_value=1)
