@@ -2,8 +2,8 @@ r"""Stochastic and delayed multi-armed bandits, simulated with numba and vectori
 
 >>> from provable.learners.bandits import BernoulliBandit, simulate
 >>> res = simulate("moss", BernoulliBandit([0.6, 0.5, 0.5]), T=1000, seeds=8)
->>> res.regret.shape
-(8, 20)
+>>> res.regret.shape[0], int(res.checkpoints[-1])
+(8, 1000)
 
 Algorithms (see :data:`ALGORITHMS`): UCB1, KL-UCB, MOSS, Thompson sampling (Beta and
 Gaussian), EXP3, explore-then-commit, epsilon-greedy (a planted linear-regret baseline)
