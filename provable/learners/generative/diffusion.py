@@ -91,7 +91,8 @@ def total_correlation(p: Any) -> float:
 
     Examples
     --------
-    >>> round(total_correlation(copy_joint(4)) / np.log(2), 12)
+    >>> import numpy as np
+    >>> round(float(total_correlation(copy_joint(4)) / np.log(2)), 12)
     3.0
     """
     p, L = _as_joint(p)
