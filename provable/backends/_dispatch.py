@@ -101,11 +101,11 @@ def value_iteration_loop(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, to
 
         par = _work(P2) >= PARALLEL_MIN_WORK
         if sp.issparse(P2):
-            it, lo, hi, conv = k.vi_csr(P2.data, P2.indices, P2.indptr, r, gamma, V, pi, tol,
-                                        max_iter, span, par)
+            it, lo, hi, conv = (k.vi_csr_par if par else k.vi_csr)(
+                P2.data, P2.indices, P2.indptr, r, gamma, V, pi, tol, max_iter, span)
         else:
-            it, lo, hi, conv = k.vi_dense(np.ascontiguousarray(P2), r, gamma, V, pi, tol,
-                                          max_iter, span, par)
+            it, lo, hi, conv = (k.vi_dense_par if par else k.vi_dense)(
+                np.ascontiguousarray(P2), r, gamma, V, pi, tol, max_iter, span)
         return V, pi, int(it), float(lo), float(hi), bool(conv)
     lo = hi = 0.0
     for it in range(1, max_iter + 1):
