@@ -153,8 +153,11 @@ def verify(
         return
 
     table = Table(title=f"provable verify --suite {suite.value}", show_lines=False)
-    for col in ("claim", "verdict", "control", "measured (CI)", "time"):
-        table.add_column(col, no_wrap=col in ("verdict", "control"))
+    width = min(max(len(str(v.get("claim", ""))) for v in verdicts), 32)
+    table.add_column("claim", overflow="fold", min_width=width)
+    for col in ("verdict", "control", "measured (CI)"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("time")
     for v in verdicts:
         ctrl = v.get("control")
         cs = ctrl.get("status") if isinstance(ctrl, dict) else (

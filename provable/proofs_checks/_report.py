@@ -249,9 +249,13 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     for v in verdicts:
         plot, err = None, None
         if is_rate(v):
-            rel = f"{PLOTS_DIR}/{_safe(str(v.get('claim', 'claim')))}.png"
+            name = _safe(str(v.get("claim", "claim")))
+            rel = f"{PLOTS_DIR}/{name}-{_fingerprint(v)}.png"
             try:
-                plot_rate(v, out / rel)
+                if not (out / rel).is_file():  # content-addressed: reuse an identical plot
+                    for old in (out / PLOTS_DIR).glob(f"{name}-*.png"):
+                        old.unlink()
+                    plot_rate(v, out / rel)
                 plot = rel
             except Exception as e:  # noqa: BLE001 - a bad plot must not lose the report
                 err = f"{type(e).__name__}: {e}"
@@ -321,6 +325,18 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     path = out / REPORT_FILE
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _fingerprint(v: dict) -> str:
+    """Short hash of everything a rate plot shows (its file name, so a re-run with the
+    same cached verdict reuses the PNG instead of drawing it again)."""
+    import hashlib
+
+    ctrl = v.get("control")
+    body = [v.get("claim"), v.get("status"), v.get("expected"), v.get("data"),
+            (ctrl.get("data") or {}).get("ys") if isinstance(ctrl, dict) else None]
+    text = json.dumps(body, sort_keys=True, default=_json_default)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 def _anchor(heading: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -25,13 +26,13 @@ def test_report_files(toy_registry, tmp_path):
     assert "> the regret is O( T) after T rounds" in report
     assert "> the regret is O(√T) after T rounds" in report
     assert "**Design.** toy experiment" in report
-    assert "![toy.sqrt_rate](plots/toy.sqrt_rate.png)" in report
+    assert re.search(r"!\[toy\.sqrt_rate\]\(plots/toy\.sqrt_rate-[0-9a-f]{10}\.png\)", report)
     assert "ValueError: boom at n=100" in report
     assert "toy.no_control`: holds but has no negative control" in report
     for name in ("toy.sqrt_rate", "toy.fast_rate"):
-        png = tmp_path / "plots" / f"{name}.png"
+        (png,) = (tmp_path / "plots").glob(f"{name}-*.png")
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not (tmp_path / "plots" / "toy.identity.png").exists()
+    assert not list((tmp_path / "plots").glob("toy.identity*"))
     # results.json round-trips into verdicts
     back = [pc.Verdict.from_dict({k: v for k, v in d.items()
                                   if k not in ("plot", "statement", "kind", "source")})
@@ -66,7 +67,7 @@ def test_user_verdict_without_claim_and_odd_values(tmp_path):
     path = pc.write_report([v, w], tmp_path)
     text = path.read_text()
     assert "user check" in text and "my\\|algo" in text
-    assert (tmp_path / "plots" / "my_algo.png").exists()
+    assert len(list((tmp_path / "plots").glob("my_algo-*.png"))) == 1
 
 
 def test_unreadable_results_is_none(tmp_path):
@@ -85,3 +86,15 @@ def test_plot_rate_with_polylog(tmp_path, polylog):
                         var="n", polylog=polylog)
     p = _report.plot_rate(v, tmp_path / "p.png")
     assert p.stat().st_size > 1000
+
+
+def test_plots_are_reused_for_identical_verdicts_and_replaced_otherwise(toy_registry, tmp_path):
+    v = pc.verify("toy.sqrt_rate")
+    pc.write_report([v], tmp_path)
+    (png,) = (tmp_path / "plots").glob("toy.sqrt_rate-*.png")
+    mtime = png.stat().st_mtime_ns
+    pc.write_report([v], tmp_path)
+    assert png.stat().st_mtime_ns == mtime
+    pc.write_report([pc.verify("toy.sqrt_rate", seed=1)], tmp_path)
+    (png2,) = (tmp_path / "plots").glob("toy.sqrt_rate-*.png")
+    assert png2 != png
