@@ -25,6 +25,7 @@ __all__ = ["write_report", "plot_rate", "read_results", "REPORT_FILE", "RESULTS_
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
 PLOTS_DIR = "plots"
+_PLOT_STYLE = 2  # bump when plot_rate changes, so that cached plots are redrawn
 
 
 def _lookup(claim_id: str) -> Claim | None:
@@ -142,7 +143,8 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     logpoly = polylog * np.log(np.log(grid)) if polylog else 0.0
     ci = fit.get("ci") or (math.nan, math.nan)
     ax.plot(grid, np.exp(intercept + slope * np.log(grid) + logpoly), color="tab:red",
-            label=f"fit: slope {slope:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]")
+            label=f"fit: slope {slope:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+            + (f" × (log {var})^{polylog:g}" if polylog else ""))
     expected = v.get("expected")
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         lx = np.log(xs)
@@ -158,7 +160,7 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(var)
-    ax.set_ylabel("measured" + (f" / (log {var})^{polylog:g}" if polylog else ""))
+    ax.set_ylabel("measured")
     ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10)
     ax.grid(True, which="both", alpha=0.25)
     ax.legend(fontsize=8, loc="best")
@@ -333,7 +335,7 @@ def _fingerprint(v: dict) -> str:
     import hashlib
 
     ctrl = v.get("control")
-    body = [v.get("claim"), v.get("status"), v.get("expected"), v.get("data"),
+    body = [_PLOT_STYLE, provable_version(), v.get("claim"), v.get("status"), v.get("expected"), v.get("data"),
             (ctrl.get("data") or {}).get("ys") if isinstance(ctrl, dict) else None]
     text = json.dumps(body, sort_keys=True, default=_json_default)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
