@@ -90,7 +90,6 @@ def lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U_step, U_eps, U_act,
     """
     K = U_step.shape[0]
     d = Phi.shape[1]
-    SA = S * A
     for h in range(H):
         for i in range(d):
             for j in range(d):

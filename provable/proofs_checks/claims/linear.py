@@ -69,7 +69,7 @@ def lsvi_ucb_instance() -> object:
            "+ 0.1. Control: epsilon-greedy LSVI (beta = 0, epsilon = 0.1) on the same grid.",
     budgets={"quick": {"K_min": 300, "K_max": 10_000, "points": 6, "n_seeds": 8},
              "full": {"K_min": 100, "K_max": 100_000, "points": 10, "n_seeds": 16}},
-    expected_seconds={"quick": 3.0, "full": 60.0},
+    expected_seconds={"quick": 2.0, "full": 30.0},
 )
 def _lsvi_ucb_regret(params: dict, seed: int) -> Verdict:
     from provable.learners.linear_rl import lsvi_ucb
@@ -99,7 +99,7 @@ def _lsvi_ucb_regret(params: dict, seed: int) -> Verdict:
            "<= 0.5 + 0.1. Control: epsilon-greedy least squares (epsilon = 0.1, no bonus).",
     budgets={"quick": {"T_min": 300, "T_max": 10_000, "points": 6, "n_seeds": 8},
              "full": {"T_min": 100, "T_max": 100_000, "points": 10, "n_seeds": 16}},
-    expected_seconds={"quick": 2.0, "full": 40.0},
+    expected_seconds={"quick": 1.0, "full": 15.0},
 )
 def _oful_regret(params: dict, seed: int) -> Verdict:
     from provable.learners.linear_rl import linucb, oful, random_linear_bandit
