@@ -92,7 +92,7 @@ def lsvi_ucb_beta(d: int, H: int, K: int, delta: float = 0.05, c: float = 1.0) -
     Examples
     --------
     >>> round(lsvi_ucb_beta(d=4, H=5, K=1000), 3)
-    69.546
+    73.736
     """
     return float(c * d * H * np.sqrt(np.log(2 * d * K * H / delta)))
 
