@@ -1,15 +1,16 @@
 """Shared test configuration: hypothesis profiles.
 
-``ci`` (default, also selected when CI=true): derandomised and small, so CI is stable.
-``thorough``: many more examples; run locally with ``--hypothesis-profile=thorough``.
+``ci`` (default): derandomised and small, so CI is stable. ``thorough``: many more
+examples; run locally with ``pytest --hypothesis-profile=thorough`` (or set
+``HYPOTHESIS_PROFILE=thorough``). The profiles are defined once, in
+:mod:`provable.proofs_checks.tests_suite`.
 """
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-settings.register_profile("ci", derandomize=True, max_examples=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=500, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+from provable.proofs_checks.tests_suite import register_profiles
+
+register_profiles()
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

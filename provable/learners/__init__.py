@@ -7,7 +7,10 @@ Subpackages (imported explicitly; this module imports none of them, so that
   (UCB1, KL-UCB, MOSS, Thompson sampling, EXP3, ETC, Banker-OMD).
 - :mod:`provable.learners.oco` — online convex optimisation.
 - :mod:`provable.learners.games` — learning in games.
-- ``tabular_rl``, ``linear_rl``, ``policy_gradient`` — reinforcement learning.
+- :mod:`provable.learners.alignment` — closed forms of RLHF / alignment (best-of-N, KL-RL, GDC).
+- :mod:`provable.learners.tabular_rl`, :mod:`provable.learners.generative`,
+  :mod:`provable.learners.policy_gradient`, :mod:`provable.learners.linear_rl` —
+  reinforcement learning.
 
 Examples
 --------
@@ -17,4 +20,5 @@ Examples
 """
 
 # subpackages are listed, never imported here (``from provable.learners import bandits``)
-__all__ = ["bandits", "oco", "games"]
+__all__ = ["alignment", "bandits", "games", "generative", "linear_rl", "oco", "policy_gradient",
+           "tabular_rl"]

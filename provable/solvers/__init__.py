@@ -6,6 +6,7 @@ Every solver returns a :class:`SolveResult` whose ``error_bound`` certifies its 
 from provable.solvers._common import evaluate_policy, greedy, occupancy, policy_gain, q_from_v
 from provable.solvers._result import SolveResult
 from provable.solvers._solve import METHODS, solve
+from provable.solvers.linear.lsvi import lsvi
 from provable.solvers.tabular.average_reward import average_reward
 from provable.solvers.tabular.exact import exact_solve
 from provable.solvers.tabular.finite_horizon import backward_induction
@@ -22,6 +23,7 @@ __all__ = [
     "exact_solve",
     "greedy",
     "linear_program",
+    "lsvi",
     "modified_policy_iteration",
     "occupancy",
     "policy_gain",
