@@ -89,66 +89,76 @@ def rpni(positive: Iterable[Any], negative: Iterable[Any],
     for u, i in node.items():
         if u:
             child[node[u[:-1]], u[-1]] = i
-    label = np.full(N, -1, dtype=np.int8)
+    label = np.full(N, -1, dtype=np.int64)
     for w in enc_pos:
         label[node[w]] = 1
     for w in enc_neg:
         label[node[w]] = 0
-    ch = child.tolist()
+    # blocks of PTA nodes in a union-find; each root keeps a label and a child map.
+    # A merge is tried on copy-on-write overlays and committed only when consistent.
+    uf = list(range(N))
     lab = label.tolist()
-    parent = [(-1, -1)] * N
-    for i in range(N):
-        for a in range(k):
-            c = ch[i][a]
-            if c >= 0:
-                parent[c] = (i, a)
+    kids: list[dict[int, int]] = [{a: int(c) for a, c in enumerate(row) if c >= 0}
+                                  for row in child.tolist()]
+    red_set = {0}
 
-    def try_merge(r: int, b: int) -> list | None:
-        """Merge blue b into red r; returns an undo log, or None (already undone) on failure."""
-        log: list = []
-        p, a = parent[b]
-        log.append(("c", p, a, ch[p][a]))
-        ch[p][a] = r
+    def try_merge(r: int, b: int) -> bool:
+        uf_o: dict[int, int] = {}
+        lab_o: dict[int, int] = {}
+        kids_o: dict[int, dict[int, int]] = {}
+
+        def find(x: int) -> int:
+            while True:
+                p = uf_o.get(x, uf[x])
+                if p == x:
+                    return x
+                x = p
+
         stack = [(r, b)]
         while stack:
             x, y = stack.pop()
-            if lab[y] >= 0:
-                if lab[x] >= 0 and lab[x] != lab[y]:
-                    undo(log)
-                    return None
-                if lab[x] < 0:
-                    log.append(("l", x, lab[x]))
-                    lab[x] = lab[y]
-            for c in range(k):
-                yc = ch[y][c]
-                if yc < 0:
-                    continue
-                xc = ch[x][c]
-                if xc >= 0:
-                    stack.append((xc, yc))
+            x, y = find(x), find(y)
+            if x == y:
+                continue
+            if y in red_set and x not in red_set:
+                x, y = y, x
+            lx, ly = lab_o.get(x, lab[x]), lab_o.get(y, lab[y])
+            if lx >= 0 and ly >= 0 and lx != ly:
+                return False
+            uf_o[y] = x
+            if lx < 0 and ly >= 0:
+                lab_o[x] = ly
+            kx = dict(kids_o.get(x, kids[x]))
+            for c, t in kids_o.get(y, kids[y]).items():
+                if c in kx:
+                    stack.append((kx[c], t))
                 else:
-                    log.append(("c", x, c, -1))
-                    ch[x][c] = yc
-        return log
+                    kx[c] = t
+            kids_o[x] = kx
+        for x, p in uf_o.items():
+            uf[x] = p
+        for x, v in lab_o.items():
+            lab[x] = v
+        for x, kd in kids_o.items():
+            kids[x] = kd
+        return True
 
-    def undo(log: list) -> None:
-        for entry in reversed(log):
-            if entry[0] == "c":
-                ch[entry[1]][entry[2]] = entry[3]
-            else:
-                lab[entry[1]] = entry[2]
+    def find(x: int) -> int:
+        while uf[x] != x:
+            uf[x] = uf[uf[x]]
+            x = uf[x]
+        return x
 
     red = [0]
-    red_set = {0}
     attempts = 0
     while True:
-        blue = sorted({ch[r][a] for r in red for a in range(k) if ch[r][a] >= 0} - red_set)
+        blue = sorted({find(t) for r in red for t in kids[r].values()} - red_set)
         if not blue:
             break
         b = blue[0]
         for r in red:
             attempts += 1
-            if try_merge(r, b) is not None:
+            if try_merge(r, b):
                 break
         else:
             red.append(b)
@@ -158,9 +168,8 @@ def rpni(positive: Iterable[Any], negative: Iterable[Any],
     n = len(red)
     delta = np.full((n + 1, k), n, dtype=np.int64)
     for r in red:
-        for a in range(k):
-            if ch[r][a] >= 0:
-                delta[idx[r], a] = idx[ch[r][a]]
+        for a, t in kids[r].items():
+            delta[idx[r], a] = idx[find(t)]
     acc = np.array([lab[r] == 1 for r in red] + [False])
     from provable.automata._algorithms import minimize
     model = minimize(DFA(delta, acc, 0, alph))
