@@ -373,7 +373,7 @@ class DFA(_Machine):
         q = self._batch_states(words, lengths, backend, device)
         if _is_torch(q):
             import torch
-            return torch.as_tensor(self.accepting, device=q.device)[q]
+            return torch.as_tensor(np.array(self.accepting), device=q.device)[q]
         return self.accepting[q]
 
     def labels(self) -> np.ndarray:
