@@ -81,7 +81,7 @@ class LinearMDP:
     >>> pv.LinearMDP(phi, [[1.0, 0.0], [0.0, 0.9]], [0.0, 1.0], horizon=3)
     Traceback (most recent call last):
     ...
-    provable.errors.InvalidModel: phi[0, 1] @ mu[0] (= P_0(. | s=0, a=1)) sums to 0.9, expected 1 (tol 1e-09)
+    provable.errors.InvalidModel: phi[0, 1] @ mu (= P_0(. | s=0, a=1)) sums to 0.9, expected 1 (tol 1e-09)
     """
 
     def __init__(self, phi: Any, mu: Any, theta: Any, horizon: int, *,

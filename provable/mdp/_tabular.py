@@ -75,10 +75,11 @@ class TabularMDP:
     >>> mdp = pv.TabularMDP(P, R, gamma=0.9)
     >>> mdp
     TabularMDP(S=2, A=2, gamma=0.9, dense)
-    >>> pv.TabularMDP(np.array([[[0.5, 0.4]]]), [[0.0]], gamma=0.9)
+    >>> P[1, 0] = [0.5, 0.4]
+    >>> pv.TabularMDP(P, R, gamma=0.9)
     Traceback (most recent call last):
     ...
-    provable.errors.InvalidModel: P[0, 0, :] sums to 0.9, expected 1 (tol 1e-09)
+    provable.errors.InvalidModel: P[1, 0, :] sums to 0.9, expected 1 (tol 1e-09)
     """
 
     def __init__(self, P: Any, R: Any, gamma: float | None = None, horizon: int | None = None,

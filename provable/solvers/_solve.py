@@ -108,7 +108,7 @@ def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str
     >>> pv.solve(pv.mdp.river_swim(6), method="simplex")
     Traceback (most recent call last):
     ...
-    provable.errors.UnknownName: method='simplex' is not known, expected one of [...]
+    provable.errors.UnknownName: method='simplex' is not known, expected one of [...]. Did you mean 'mpi'?
     """
     if not isinstance(mdp, TabularMDP):
         raise InvalidType(f"mdp has type {type(mdp).__name__}, expected TabularMDP "
