@@ -17,17 +17,25 @@ BACKENDS = ("auto", "numpy", "numba", "torch")
 PARALLEL_MIN_WORK = 200_000
 
 
-def resolve(backend: str, *, torch_input: bool = False) -> str:
+# a dense P with at least this many entries is swept fastest by one BLAS matvec
+DENSE_BLAS_MIN_SIZE = 1_000_000
+
+
+def resolve(backend: str, *, torch_input: bool = False, P2: Any = None) -> str:
     """Resolve ``"auto"`` to a concrete back end.
 
-    ``auto`` picks torch only for torch inputs, otherwise numba (whose fused
-    loops avoid one Python round trip per sweep); numpy when numba is unavailable.
+    ``auto`` picks torch only for torch inputs; for a large dense ``P2`` numpy, whose
+    BLAS matvec already runs at the memory-bandwidth floor; otherwise numba (a fused
+    loop with no Python round trip per sweep, parallel CSR sweeps that beat scipy's
+    single-threaded matvec). ``benchmarks/solvers.py`` measures each choice.
     """
     check_choice("backend", backend, BACKENDS)
     if backend != "auto":
         return backend
     if torch_input:
         return "torch"
+    if P2 is not None and not sp.issparse(P2) and P2.size >= DENSE_BLAS_MIN_SIZE:
+        return "numpy"
     try:
         import numba  # noqa: F401
     except ImportError:  # pragma: no cover - numba is a hard dependency
@@ -59,7 +67,7 @@ def bellman(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, backend: str = 
     policy : ndarray (S,) int
         Greedy action (lowest index among ties).
     """
-    backend = resolve(backend)
+    backend = resolve(backend, P2=P2)
     S = V.shape[0]
     if backend == "numba":
         from provable.backends import _numba_kernels as k
@@ -91,7 +99,7 @@ def value_iteration_loop(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, to
     min/max of the last difference :math:`V_{k+1} - V_k`; the caller turns them into
     the certified bound (sup norm, or MacQueen–Porteus when ``span``).
     """
-    backend = resolve(backend)
+    backend = resolve(backend, P2=P2)
     V = np.array(V, dtype=float, copy=True)
     S = V.shape[0]
     pi = np.zeros(S, dtype=np.int64)

@@ -115,7 +115,7 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
         bound = c * float(delta)
         used, stop_used = "numba", "sup"
     else:
-        used = resolve(backend)
+        used = resolve(backend, P2=P2)
         V, pi, it, lo, hi, conv = value_iteration_loop(P2, r, gamma, V, tol, max_iter,
                                                        stop == "span", used)
         if stop == "span":
