@@ -54,6 +54,7 @@ _CLAIM_MODULES = [
     "provable.proofs_checks.claims.alignment",
     "provable.proofs_checks.claims.tabular",
     "provable.proofs_checks.claims.rl",
+    "provable.proofs_checks.claims.rl_tier2",
     "provable.proofs_checks.claims.automata",
     "provable.proofs_checks.claims.linear",
 ]
