@@ -90,7 +90,7 @@ def _tree_mdp(rew: list[np.ndarray], V: int, H: int):
            "reward and beta log Z, <= 1e-10 (scaled by max(1, |Q*|)). Control: the identity "
            "without V* and with the unregularised Q (pv.solvers.backward_induction); the "
            "smaller of the two residuals must exceed 1e-10.",
-    expected_seconds={"quick": 0.3, "full": 10.0},
+    expected_seconds={"quick": 0.2, "full": 1.0},
 )
 def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -207,7 +207,7 @@ def _fd_grad(z: np.ndarray, acts: np.ndarray, w: np.ndarray, h: float = 1e-5) ->
              "through the softmax normaliser; only the logits stay put. A KL penalty to "
              "pi_ref would also move them."),
     budgets={"quick": {"vocab": [5, 50], "G": [4, 8, 16], "groups": 20, "L": 4, "fd_cases": 6},
-             "full": {"vocab": [5, 50, 500], "G": [2, 4, 8, 16, 64], "groups": 200, "L": 6,
+             "full": {"vocab": [5, 50, 500], "G": [2, 4, 8, 16, 64], "groups": 60, "L": 6,
                       "fd_cases": 40}},
     design="Random logits (N(0, 2)), binary verifiable rewards on a random correct set; "
            "groups of G samples. Per group: max |grad| over unsampled logits <= 1e-12, some "
@@ -216,12 +216,12 @@ def _fd_grad(z: np.ndarray, acts: np.ndarray, w: np.ndarray, h: float = 1e-5) ->
            "tabular autoregressive policy, gradient w.r.t. first-position logits. Control: "
            "asymmetric advantages (positive ones halved, A-GRAE-like) must move an unsampled "
            "logit.",
-    expected_seconds={"quick": 0.5, "full": 20.0},
+    expected_seconds={"quick": 1.5, "full": 30.0},
 )
 def _grpo_unsampled(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng([seed, 0x6772706F])
     flags, ctrl = [], []
-    worst_unsampled, worst_fd, fd_done = 0.0, 0.0, 0
+    worst_unsampled, worst_fd, fd_done, fd_tok = 0.0, 0.0, 0, 0
     deeper_nonzero, deeper_total, lennorm_max = 0, 0, 0.0
     for Vv in params["vocab"]:
         for G in params["G"]:
@@ -279,16 +279,19 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
                         zz = lg(pre)
                         p = np.exp(zz - logsumexp(zz))
                         gpre = grads.setdefault(pre, np.zeros(Vv))
-                        gpre += a_ / (G * L) * (np.eye(Vv)[s_[t]] - p)
+                        gpre -= a_ / (G * L) * p
+                        gpre[s_[t]] += a_ / (G * L)
                 first = np.array([s_[0] for s_ in seqs])
                 uns = np.setdiff1d(np.arange(Vv), first)
                 g0 = grads[()]
                 gu = float(np.abs(g0[uns]).max()) if uns.size else 0.0
                 worst_unsampled = max(worst_unsampled, gu)
                 ok = gu <= 1e-12
-                fd = _fd_grad(lg(()), first, A / (G * L))
-                worst_fd = max(worst_fd, float(np.abs(fd - g0).max()))
-                ok &= float(np.abs(fd - g0).max()) <= 1e-6
+                if fd_tok < params["fd_cases"]:
+                    fd = _fd_grad(lg(()), first, A / (G * L))
+                    worst_fd = max(worst_fd, float(np.abs(fd - g0).max()))
+                    ok &= float(np.abs(fd - g0).max()) <= 1e-6
+                    fd_tok += 1
                 flags.append(bool(ok))
                 for pre, gp in grads.items():
                     if len(pre) == 0:
@@ -348,7 +351,7 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
     design="Random MDP; MDVI for K iterations with m generative samples per pair per "
            "iteration; ||v_K - V*_kappa||_inf against N = K m samples per pair; log-log slope "
            "-0.5 +- 0.1. Control: expected -1.",
-    expected_seconds={"quick": 2.0, "full": 60.0},
+    expected_seconds={"quick": 1.0, "full": 10.0},
 )
 def _mdvi(params: dict, seed: int) -> Verdict:
     import provable as pv
