@@ -11,42 +11,52 @@ import numpy as np
 from numba import njit, prange
 
 
+@njit(cache=True, inline="always")
+def _backup_dense(P2, r, gamma, V, s, A, S):
+    """max_a and argmax_a of r(s, a) + gamma P(s, a) . V for a dense (S*A, S) P."""
+    best = -np.inf
+    arg = 0
+    for a in range(A):
+        row = s * A + a
+        acc = 0.0
+        for j in range(S):
+            acc += P2[row, j] * V[j]
+        q = r[row] + gamma * acc
+        if q > best:
+            best = q
+            arg = a
+    return best, arg
+
+
+@njit(cache=True, inline="always")
+def _backup_csr(data, indices, indptr, r, gamma, V, s, A):
+    """The same backup for a CSR (S*A, S) P."""
+    best = -np.inf
+    arg = 0
+    for a in range(A):
+        row = s * A + a
+        acc = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            acc += data[k] * V[indices[k]]
+        q = r[row] + gamma * acc
+        if q > best:
+            best = q
+            arg = a
+    return best, arg
+
+
 def _sweep_dense(P2, r, gamma, V, outV, outpi):
     S = V.shape[0]
     A = P2.shape[0] // S
     for s in prange(S):
-        best = -np.inf
-        arg = 0
-        for a in range(A):
-            row = s * A + a
-            acc = 0.0
-            for j in range(S):
-                acc += P2[row, j] * V[j]
-            q = r[row] + gamma * acc
-            if q > best:
-                best = q
-                arg = a
-        outV[s] = best
-        outpi[s] = arg
+        outV[s], outpi[s] = _backup_dense(P2, r, gamma, V, s, A, S)
 
 
 def _sweep_csr(data, indices, indptr, r, gamma, V, outV, outpi):
     S = V.shape[0]
     A = (indptr.shape[0] - 1) // S
     for s in prange(S):
-        best = -np.inf
-        arg = 0
-        for a in range(A):
-            row = s * A + a
-            acc = 0.0
-            for k in range(indptr[row], indptr[row + 1]):
-                acc += data[k] * V[indices[k]]
-            q = r[row] + gamma * acc
-            if q > best:
-                best = q
-                arg = a
-        outV[s] = best
-        outpi[s] = arg
+        outV[s], outpi[s] = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
 
 
 # "reassoc" + "nsz" let LLVM vectorise the dot-product reduction (reaching the
@@ -94,19 +104,7 @@ def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span):
     it = 0
     while it < max_iter:
         for s in prange(S):
-            best = -np.inf
-            arg = 0
-            for a in range(A):
-                row = s * A + a
-                acc = 0.0
-                for j in range(S):
-                    acc += P2[row, j] * V[j]
-                q = r[row] + gamma * acc
-                if q > best:
-                    best = q
-                    arg = a
-            W[s] = best
-            pi[s] = arg
+            W[s], pi[s] = _backup_dense(P2, r, gamma, V, s, A, S)
         lo, hi = _diff_update(V, W)
         it += 1
         bound = c * (hi - lo) / 2.0 if span else c * max(abs(lo), abs(hi))
@@ -126,19 +124,7 @@ def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span):
     it = 0
     while it < max_iter:
         for s in prange(S):
-            best = -np.inf
-            arg = 0
-            for a in range(A):
-                row = s * A + a
-                acc = 0.0
-                for k in range(indptr[row], indptr[row + 1]):
-                    acc += data[k] * V[indices[k]]
-                q = r[row] + gamma * acc
-                if q > best:
-                    best = q
-                    arg = a
-            W[s] = best
-            pi[s] = arg
+            W[s], pi[s] = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
         lo, hi = _diff_update(V, W)
         it += 1
         bound = c * (hi - lo) / 2.0 if span else c * max(abs(lo), abs(hi))

@@ -20,36 +20,12 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from provable.learners._random import gamma_draw as _gamma
+from provable.learners._random import normal as _normal
+from provable.learners._random import u01 as _u01
+
 # algorithm codes of the generic stochastic kernel
 UCB1, KLUCB, MOSS, THOMPSON, EXP3, ETC, EPS_GREEDY = 0, 1, 2, 3, 4, 5, 6
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV53 = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@njit(cache=True, inline="always")
-def _u01(key, ctr):
-    """Uniform in [0, 1) from (key, counter): splitmix64 finaliser, 53 bits."""
-    z = key + np.uint64(ctr) * _GOLDEN
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _INV53
-
-
-@njit(cache=True, inline="always")
-def _normal(key, ctr):
-    """Standard normal from two counter-based uniforms (Box-Muller, cosine branch)."""
-    u1 = 1.0 - _u01(key, 2 * ctr)
-    u2 = _u01(key, 2 * ctr + 1)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
 
 @njit(cache=True)
 def _reward(gauss, means, sigma, scale, block, key, t, arm, K):
@@ -58,24 +34,6 @@ def _reward(gauss, means, sigma, scale, block, key, t, arm, K):
     if gauss:
         return means[arm] + sigma * _normal(key, c)
     return scale if _u01(key, c) < means[arm] else 0.0
-
-
-@njit(cache=True)
-def _gamma(a, key, ctr):
-    """Gamma(a, 1) for a >= 1 (Marsaglia & Tsang 2000); returns (sample, next counter)."""
-    d = a - 1.0 / 3.0
-    c = 1.0 / math.sqrt(9.0 * d)
-    while True:
-        x = _normal(key, ctr)
-        ctr += 1
-        v = 1.0 + c * x
-        if v <= 0.0:
-            continue
-        v = v * v * v
-        u = 1.0 - _u01(key, 2 * ctr)
-        ctr += 1
-        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
-            return d * v, ctr
 
 
 @njit(cache=True)

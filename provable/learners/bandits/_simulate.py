@@ -18,6 +18,7 @@ import numpy as np
 from provable._result import RichResult
 from provable._validation import check_choice, check_int, check_real
 from provable.errors import InvalidArgument, InvalidType, NotSupported
+from provable.learners._random import as_seed_list, seed_keys
 from provable.learners.bandits import _kernels as _k
 from provable.learners.bandits._instances import BanditInstance, BernoulliBandit, GaussianBandit
 
@@ -83,30 +84,8 @@ class BanditResult(RichResult):
         return self["regret"].mean(axis=0)
 
 
-def as_seed_list(seeds: Any) -> np.ndarray:
-    """``int n`` -> seeds ``0..n-1``; a sequence of non-negative ints -> itself (1-D int64)."""
-    if isinstance(seeds, bool):
-        raise InvalidType(f"seeds={seeds!r} has type bool, expected an int or a sequence of ints")
-    if isinstance(seeds, (int, np.integer)):
-        n = check_int("seeds", seeds, min_value=1)
-        return np.arange(n, dtype=np.int64)
-    arr = np.asarray(seeds)
-    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
-        raise InvalidArgument(f"seeds={seeds!r}, expected an int n >= 1 or a non-empty 1-D "
-                              "sequence of non-negative ints")
-    if (arr < 0).any():
-        i = int(np.argmax(arr < 0))
-        raise InvalidArgument(f"seeds[{i}]={int(arr[i])}, expected a non-negative integer")
-    return arr.astype(np.int64)
-
-
 def _keys(seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    env = np.empty(seeds.size, np.uint64)
-    alg = np.empty(seeds.size, np.uint64)
-    for j, s in enumerate(seeds):
-        st = np.random.SeedSequence([int(s), 0x62616E64]).generate_state(2, dtype=np.uint64)
-        env[j], alg[j] = st[0], st[1]
-    return env, alg
+    return seed_keys(seeds, 0x62616E64)
 
 
 def default_checkpoints(T: int, n: int = 20) -> np.ndarray:

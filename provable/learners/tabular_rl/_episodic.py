@@ -25,6 +25,8 @@ import numpy as np
 from provable._result import RichResult
 from provable._validation import check_choice, check_int, check_real
 from provable.errors import InvalidArgument, InvalidType, NotSupported
+from provable.learners._random import as_seed_list
+from provable.learners._random import seed_keys as _seed_keys
 from provable.learners.tabular_rl import _kernels as _k
 from provable.mdp import TabularMDP
 
@@ -87,31 +89,9 @@ class EpisodicResult(RichResult):
         return self["cumulative_regret"].mean(axis=0)
 
 
-def as_seed_list(seeds: Any) -> np.ndarray:
-    """``int n`` -> seeds ``0..n-1``; a sequence of non-negative ints -> itself (int64)."""
-    if isinstance(seeds, bool):
-        raise InvalidType(f"seeds={seeds!r} has type bool, expected an int or a sequence of ints")
-    if isinstance(seeds, (int, np.integer)):
-        n = check_int("seeds", seeds, min_value=1)
-        return np.arange(n, dtype=np.int64)
-    arr = np.asarray(seeds)
-    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
-        raise InvalidArgument(f"seeds={seeds!r}, expected an int n >= 1 or a non-empty 1-D "
-                              "sequence of non-negative ints")
-    if (arr < 0).any():
-        i = int(np.argmax(arr < 0))
-        raise InvalidArgument(f"seeds[{i}]={int(arr[i])}, expected a non-negative integer")
-    return arr.astype(np.int64)
-
-
 def seed_keys(seeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(environment key, algorithm key) per seed, from ``SeedSequence([seed, tag])``."""
-    env = np.empty(seeds.size, np.uint64)
-    alg = np.empty(seeds.size, np.uint64)
-    for j, s in enumerate(seeds):
-        st = np.random.SeedSequence([int(s), 0x74616272]).generate_state(2, dtype=np.uint64)
-        env[j], alg[j] = st[0], st[1]
-    return env, alg
+    return _seed_keys(seeds, 0x74616272)
 
 
 def episodic_arrays(mdp: TabularMDP) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:

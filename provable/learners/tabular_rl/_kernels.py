@@ -23,68 +23,12 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from provable.learners._random import gamma_draw as _gamma
+from provable.learners._random import normal as _normal  # noqa: F401
+from provable.learners._random import u01 as _u01
+from provable.learners._random import u01_numpy  # noqa: F401
+
 UCBVI_H, UCBVI_B, QL_H, QL_B, PSRL, GREEDY = 0, 1, 2, 3, 4, 5
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV53 = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@njit(cache=True, inline="always")
-def _u01(key, ctr):
-    """Uniform in [0, 1) from (key, counter): splitmix64 finaliser, 53 bits."""
-    z = key + np.uint64(ctr) * _GOLDEN
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _INV53
-
-
-def u01_numpy(key: np.uint64, ctr: np.ndarray) -> np.ndarray:
-    """The same uniforms as the kernels, computed with numpy (for reference implementations)."""
-    with np.errstate(over="ignore"):
-        z = np.uint64(key) + np.asarray(ctr, dtype=np.uint64) * _GOLDEN
-        z = (z ^ (z >> _S30)) * _M1
-        z = (z ^ (z >> _S27)) * _M2
-        z = z ^ (z >> _S31)
-    return (z >> _S11).astype(np.float64) * _INV53
-
-
-@njit(cache=True, inline="always")
-def _normal(key, ctr):
-    u1 = 1.0 - _u01(key, 2 * ctr)
-    u2 = _u01(key, 2 * ctr + 1)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
-
-@njit(cache=True)
-def _gamma(shape, key, ctr):
-    """Gamma(shape, 1) by Marsaglia-Tsang; returns (draw, next counter)."""
-    boost = 1.0
-    a = shape
-    if a < 1.0:
-        boost = _u01(key, ctr) ** (1.0 / a)
-        ctr += 1
-        a += 1.0
-    d = a - 1.0 / 3.0
-    c = 1.0 / math.sqrt(9.0 * d)
-    while True:
-        x = _normal(key, ctr)
-        ctr += 1
-        v = 1.0 + c * x
-        if v <= 0.0:
-            continue
-        v = v * v * v
-        u = _u01(key, ctr)
-        ctr += 1
-        if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
-            return boost * d * v, ctr
-
 
 @njit(cache=True, inline="always")
 def _sample_row(cdf_row, u):
