@@ -1,0 +1,60 @@
+"""Every registered claim, on its quick budget: the expected verdict, and a negative
+control that says ``violated``. Also the provenance every claim must carry.
+
+One harness for the whole catalogue, so a new claim is covered the moment it is
+registered. A claim whose honest quick verdict is not ``holds`` is listed in
+``EXPECTED`` with the status its documentation states.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from provable import bounds
+from provable.proofs_checks import catalogue, get_claim
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+# claim id -> documented quick status when it is not "holds"
+EXPECTED: dict[str, str] = {}
+
+IDS = [c.id for c in catalogue()]
+
+
+def test_catalogue_is_not_empty():
+    assert len(IDS) >= 30
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_quick_verdict_and_negative_control(cid):
+    c = get_claim(cid)
+    v = c.experiment(c.params("quick"), 0)
+    assert v.status == EXPECTED.get(cid, "holds"), v.reason
+    assert v.reason
+    assert "control" in v, f"{cid} has no negative control"
+    assert v.control.status == "violated", v.control.reason
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_provenance(cid):
+    c = get_claim(cid)
+    cit = c.citation
+    assert cit.title and c.statement and c.design
+    assert {"quick", "full"} <= set(c.budgets)
+    assert {"quick", "full"} <= set(c.expected_seconds)
+    if c.rate_id is not None:
+        assert c.rate_id in {r.id for r in bounds.all()}
+    if cit.origin == "seed":
+        assert cit.seed_file and cit.seed_text
+
+
+SEED_CLAIMS = [c.id for c in catalogue() if c.citation.origin == "seed"]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}")
+@pytest.mark.parametrize("cid", SEED_CLAIMS)
+def test_seed_text_is_verbatim(cid):
+    cit = get_claim(cid).citation
+    for name in cit.seed_file.split(","):
+        text = (SEEDS / name.strip()).read_text(errors="replace")
+        assert cit.seed_text in text, f"seed_text of {cid} is not verbatim in {name}"
