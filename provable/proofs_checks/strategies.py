@@ -20,7 +20,7 @@ strategy                   draws
 ``probability_vectors``    1-D arrays ``p >= 0`` with ``p.sum() == 1`` (to 1e-12)
 ``stochastic_matrices``    2-D arrays whose rows are probability vectors
 ``tabular_mdps``           :class:`provable.TabularMDP` (dense or sparse CSR ``P``)
-``bandit_instances``       :class:`BanditInstance` with Bernoulli or Gaussian arms
+``bandit_instances``       Bernoulli or Gaussian bandits (``provable.learners.bandits``)
 ``gap_scaled_bandits``     one arm ahead by :math:`\Delta = c\sqrt{K/T}` (minimax family)
 ``preference_matrices``    ``P + P.T == 1`` with ``1/2`` on the diagonal
 ``loss_sequences``         ``(T, d)`` loss arrays bounded by ``bound``
@@ -30,7 +30,6 @@ strategy                   draws
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,7 +40,6 @@ from provable._validation import check_choice, check_int, check_real, check_vali
 from provable.errors import InvalidArgument
 
 __all__ = [
-    "BanditInstance",
     "bandit_instances",
     "gap_scaled_bandits",
     "loss_sequences",
@@ -247,67 +245,15 @@ def tabular_mdps(min_states: int = 2, max_states: int = 6, min_actions: int = 1,
 # bandits
 
 
-@dataclass(frozen=True, eq=False)
-class BanditInstance:
-    r"""A stochastic multi-armed bandit drawn by :func:`bandit_instances`.
+def _bandit(kind: str, means: np.ndarray, sigma: float) -> Any:
+    from provable.learners.bandits import BernoulliBandit, GaussianBandit
 
-    Attributes
-    ----------
-    means : ndarray(float, ndim=1)
-        Mean reward of each arm.
-    kind : {"bernoulli", "gaussian"}
-        Reward distribution.
-    sigma : float
-        Standard deviation of Gaussian rewards (unused for Bernoulli).
-    horizon : int or None
-        The horizon ``T`` the instance was scaled for (:func:`gap_scaled_bandits`).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> b = BanditInstance(np.array([0.5, 0.7]), "bernoulli")
-    >>> b.best_arm, b.gaps.tolist()
-    (1, [0.19999999999999996, 0.0])
-    """
-
-    means: np.ndarray
-    kind: str = "bernoulli"
-    sigma: float = 1.0
-    horizon: int | None = None
-
-    @property
-    def n_arms(self) -> int:
-        """Number of arms ``K``."""
-        return int(self.means.size)
-
-    @property
-    def best_arm(self) -> int:
-        """Index of an arm with the largest mean (the first one on ties)."""
-        return int(np.argmax(self.means))
-
-    @property
-    def gaps(self) -> np.ndarray:
-        r"""Suboptimality gaps :math:`\Delta_i = \mu^* - \mu_i`."""
-        return float(self.means.max()) - self.means
-
-    def rewards(self, n: int, seed: Any = None) -> np.ndarray:
-        """Reward table ``(n, K)``: row ``t`` holds every arm's reward at round ``t``."""
-        from provable._validation import as_generator
-
-        rng = as_generator(seed)
-        if self.kind == "bernoulli":
-            return (rng.random((n, self.n_arms)) < self.means).astype(float)
-        return self.means + self.sigma * rng.standard_normal((n, self.n_arms))
-
-    def __repr__(self) -> str:
-        h = f", horizon={self.horizon}" if self.horizon is not None else ""
-        return (f"BanditInstance(means={np.array2string(self.means, precision=4)}, "
-                f"kind={self.kind!r}, sigma={self.sigma:g}{h})")
+    return BernoulliBandit(means) if kind == "bernoulli" else GaussianBandit(means, sigma=sigma)
 
 
 @st.composite
 def _bandit_instances(draw: Any, arms: st.SearchStrategy[int], kind: str, sigma: float,
-                      min_gap: float) -> BanditInstance:
+                      min_gap: float) -> Any:
     K = draw(arms)
     lo, hi = (0.0, 1.0) if kind == "bernoulli" else (-1.0, 1.0)
     means = draw(hnp.arrays(np.float64, K, elements=st.floats(lo, hi, allow_nan=False,
@@ -321,20 +267,21 @@ def _bandit_instances(draw: Any, arms: st.SearchStrategy[int], kind: str, sigma:
             means = np.clip(means - shift, lo, hi)
             top = hi
         means[best] = top
-    return BanditInstance(means=means, kind=kind, sigma=sigma)
+    return _bandit(kind, means, sigma)
 
 
 def bandit_instances(kind: str = "bernoulli", *, min_arms: int = 2, max_arms: int = 10,
                      sigma: float = 1.0, min_gap: float = 0.0
-                     ) -> st.SearchStrategy[BanditInstance]:
-    """Stochastic bandits: Bernoulli means in [0, 1] or Gaussian means in [-1, 1].
+                     ) -> st.SearchStrategy[Any]:
+    """Stochastic bandits (:class:`provable.learners.bandits.BernoulliBandit` with means in
+    [0, 1] or :class:`~provable.learners.bandits.GaussianBandit` with means in [-1, 1]).
 
     Parameters
     ----------
     kind : {"bernoulli", "gaussian"}
         Reward distribution.
     min_arms, max_arms : int
-        Range of the number of arms ``K`` (at least 1).
+        Range of the number of arms ``K`` (at least 2).
     sigma : float
         Standard deviation of Gaussian rewards.
     min_gap : float
@@ -349,10 +296,7 @@ def bandit_instances(kind: str = "bernoulli", *, min_arms: int = 2, max_arms: in
     True
     """
     kind = check_choice("kind", kind, _BANDIT_KINDS)
-    arms = _sizes("K", None, "min_arms", min_arms, "max_arms", max_arms)
-    if min_arms < 2 and min_gap > 0:
-        raise InvalidArgument(f"min_gap={min_gap!r} with min_arms={min_arms!r}, expected "
-                              "min_arms >= 2 (a gap needs a second arm)")
+    arms = _sizes("K", None, "min_arms", min_arms, "max_arms", max_arms, floor=2)
     sigma = check_real("sigma", sigma, lower=0.0, lower_open=True)
     min_gap = check_real("min_gap", min_gap, lower=0.0, upper=0.5)
     return _bandit_instances(arms, kind, sigma, min_gap)
@@ -361,21 +305,22 @@ def bandit_instances(kind: str = "bernoulli", *, min_arms: int = 2, max_arms: in
 @st.composite
 def _gap_scaled_bandits(draw: Any, arms: st.SearchStrategy[int],
                         horizons: st.SearchStrategy[int], kind: str, scale: float
-                        ) -> BanditInstance:
+                        ) -> tuple[Any, int]:
     K = draw(arms)
     T = max(draw(horizons), K)
     delta = min(scale * math.sqrt(K / T), 0.5)
     base = 0.5 - delta / 2 if kind == "bernoulli" else 0.0
     means = np.full(K, base)
     means[draw(st.integers(0, K - 1))] = base + delta
-    return BanditInstance(means=means, kind=kind, sigma=1.0, horizon=T)
+    return _bandit(kind, means, 1.0), T
 
 
 def gap_scaled_bandits(K: int | None = None, T: int | None = None, *, kind: str = "bernoulli",
                        min_arms: int = 2, max_arms: int = 10, min_T: int = 100,
                        max_T: int = 100_000, scale: float = 1.0
-                       ) -> st.SearchStrategy[BanditInstance]:
-    r"""The minimax lower-bound family: one arm ahead by :math:`\Delta = c\sqrt{K/T}`.
+                       ) -> st.SearchStrategy[tuple[Any, int]]:
+    r"""The minimax lower-bound family, as ``(bandit, T)`` pairs: one arm ahead by
+    :math:`\Delta = c\sqrt{K/T}` for the horizon ``T``.
 
     Every other arm has the same mean, the best arm's index is drawn, and ``Δ`` is
     capped at 1/2. On these instances any algorithm suffers regret
@@ -396,8 +341,8 @@ def gap_scaled_bandits(K: int | None = None, T: int | None = None, *, kind: str 
     Examples
     --------
     >>> from provable.proofs_checks import strategies as pst
-    >>> b = pst.gap_scaled_bandits(K=4, T=400).example()
-    >>> b.horizon, round(float(b.gaps.max()), 6)
+    >>> b, T = pst.gap_scaled_bandits(K=4, T=400).example()
+    >>> T, round(float(b.gaps.max()), 6)
     (400, 0.1)
     """
     kind = check_choice("kind", kind, _BANDIT_KINDS)

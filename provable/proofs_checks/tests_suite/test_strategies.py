@@ -53,8 +53,8 @@ def test_bandit_instances(b, g):
 
 @given(st.integers(2, 20), st.integers(20, 10_000), st.data())
 def test_gap_scaled_bandits_gap(K, T, data):
-    b = data.draw(pst.gap_scaled_bandits(K, T))
-    assert b.horizon == T and b.n_arms == K
+    b, horizon = data.draw(pst.gap_scaled_bandits(K, T))
+    assert horizon == T and b.K == K
     assert np.isclose(b.gaps.max(), min(np.sqrt(K / T), 0.5))
     assert np.count_nonzero(b.gaps == 0) == 1
 
