@@ -55,6 +55,7 @@ _CLAIM_MODULES = [
     "provable.proofs_checks.claims.tabular",
     "provable.proofs_checks.claims.rl",
     "provable.proofs_checks.claims.rl_tier2",
+    "provable.proofs_checks.claims.rl_tier2b",
     "provable.proofs_checks.claims.automata",
     "provable.proofs_checks.claims.linear",
 ]

@@ -11,6 +11,13 @@ Examples
 (1, 50)
 """
 
+from provable.learners.tabular_rl._demo_reg import (
+    behaviour_cloning,
+    kl_regularised_plan,
+    policy_value,
+    sample_trajectories,
+    trajectory_kl,
+)
 from provable.learners.tabular_rl._episodic import (
     ALGORITHMS,
     EpisodicResult,
@@ -18,4 +25,6 @@ from provable.learners.tabular_rl._episodic import (
 )
 from provable.learners.tabular_rl._instances import hard_bandit_mdp
 
-__all__ = ["ALGORITHMS", "EpisodicResult", "hard_bandit_mdp", "run_episodes"]
+__all__ = ["ALGORITHMS", "EpisodicResult", "behaviour_cloning", "hard_bandit_mdp",
+           "kl_regularised_plan", "policy_value", "run_episodes", "sample_trajectories",
+           "trajectory_kl"]
