@@ -210,61 +210,71 @@ def _product_bfs(da, sa, la, ea, db, sb, lb, eb):  # pragma: no cover - compiled
     ``la``/``lb`` are integer state labels (acceptance or Moore outputs) and ``ea``/``eb``
     integer transition labels (Mealy outputs; zeros otherwise). Returns ``(found, word)``;
     ``word`` is empty when the machines are equivalent.
+
+    The BFS tree lives in the queue (parent = queue position), and the visited set is a
+    bitset, so a search that stops early costs no O(na * nb) initialisation (the
+    learners' exact oracle stops after a few hundred pairs).
     """
     na, k = da.shape
     nb = db.shape[0]
     N = na * nb
-    parent = -np.ones(N, dtype=np.int64)
-    via = -np.ones(N, dtype=np.int64)
-    seen = np.zeros(N, dtype=np.bool_)
-    queue = np.empty(N, dtype=np.int64)
+    seen = np.zeros((N >> 6) + 1, dtype=np.int64)  # bitset over the pairs
+    # not initialised: only the first `tail` entries are ever read (pages untouched
+    # beyond them are never faulted in)
+    queue = np.empty(N, dtype=np.int64)   # product state of each visited pair
+    qpar = np.empty(N, dtype=np.int64)    # queue position of its BFS parent
+    qvia = np.empty(N, dtype=np.int64)    # symbol from the parent
     s = sa * nb + sb
-    seen[s] = True
+    if la[sa] != lb[sb]:
+        return True, np.empty(0, dtype=np.int64)
+    seen[s >> 6] |= np.int64(1) << (s & 63)
     queue[0] = s
+    qpar[0] = -1
+    qvia[0] = -1
     head = 0
     tail = 1
     hit = -1
     last = -1
-    if la[sa] != lb[sb]:
-        return True, np.empty(0, dtype=np.int64)
     while head < tail and hit < 0:
         x = queue[head]
-        head += 1
         p = x // nb
         q = x % nb
         for a in range(k):
             if ea[p, a] != eb[q, a]:
-                hit = x
+                hit = head
                 last = a
                 break
             p2 = da[p, a]
             q2 = db[q, a]
             y = p2 * nb + q2
-            if not seen[y]:
-                seen[y] = True
-                parent[y] = x
-                via[y] = a
+            w = y >> 6
+            bit = np.int64(1) << (y & 63)
+            if (seen[w] & bit) == 0:
+                seen[w] |= bit
                 queue[tail] = y
+                qpar[tail] = head
+                qvia[tail] = a
                 tail += 1
                 if la[p2] != lb[q2]:
-                    hit = y
+                    hit = tail - 1
                     break
+        head += 1
     if hit < 0:
         return False, np.empty(0, dtype=np.int64)
-    # reconstruct
+    # reconstruct along the BFS tree (queue positions)
     length = 0
-    y = hit
-    while y != s:
+    i = hit
+    while i != 0:
         length += 1
-        y = parent[y]
+        i = qpar[i]
     extra = 1 if last >= 0 else 0
     word = np.empty(length + extra, dtype=np.int64)
-    y = hit
-    i = length - 1
-    while y != s:
-        word[i] = via[y]
-        i -= 1
-        y = parent[y]
+    i = hit
+    j = length - 1
+    while i != 0:
+        word[j] = qvia[i]
+        j -= 1
+        i = qpar[i]
     if extra:
         word[length] = last
     return True, word
@@ -314,6 +324,17 @@ def _concat_pairs(ra, rl, ca, cl):  # pragma: no cover - compiled
                 out[b, li + t] = ca[j, t]
             lens[b] = li + lj
     return out, lens
+
+
+@njit(cache=True)
+def _unflatten(flat, lens, out):  # pragma: no cover - compiled
+    """Scatter concatenated words ``flat`` into the rows of the padded array ``out``."""
+    i = 0
+    for b in range(lens.shape[0]):
+        for t in range(lens[b]):
+            out[b, t] = flat[i]
+            i += 1
+    return out
 
 
 @njit(cache=True)
@@ -388,3 +409,102 @@ def _trie_fill(child, label, codes, lens, outs, prefix):  # pragma: no cover - c
                 return b, lens[b]
             label[node] = v
     return -1, -1
+
+
+@njit(cache=True)
+def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out):  # pragma: no cover
+    """Cached membership queries answered by simulating a DFA, fused into one call.
+
+    Same trie semantics as ``_trie_lookup`` -> ``_trie_mark`` (missed words longest
+    first, ties in batch order; ``prefix`` mode) -> answer the sent words (every prefix)
+    -> ``_trie_fill`` -> ``_trie_lookup``. Returns ``(size, n_sent, sent_symbols,
+    conflict_b, conflict_t)``; ``conflict_b >= 0`` names the first sent word (in batch
+    order) whose answer after ``conflict_t`` symbols contradicts a known label (``out``
+    is then not filled). ``conflict_b == -2``: the trie has no room for the missed words
+    (nothing was changed; ``sent_symbols`` is their total length).
+    """
+    B = codes.shape[0]
+    nmiss = 0
+    maxlen = 0
+    misslen = 0
+    for b in range(B):
+        node = 0
+        ok = True
+        for t in range(lens[b]):
+            c = child[node, codes[b, t]]
+            if c < 0:
+                ok = False
+                break
+            node = c
+        out[b] = label[node] if ok else -1
+        if out[b] < 0:
+            nmiss += 1
+            misslen += lens[b]
+            if lens[b] > maxlen:
+                maxlen = lens[b]
+    if nmiss == 0:
+        return size, 0, 0, -1, -1
+    if size + misslen + 1 > child.shape[0]:
+        return size, 0, misslen, -2, -2  # no room: grow by misslen + 1 and call again
+    # missed words, longest first, ties in batch order (counting sort: stable)
+    cnt = np.zeros(maxlen + 2, dtype=np.int64)
+    for b in range(B):
+        if out[b] < 0:
+            cnt[maxlen - lens[b] + 1] += 1
+    for i in range(maxlen + 1):
+        cnt[i + 1] += cnt[i]
+    order = np.empty(nmiss, dtype=np.int64)
+    for b in range(B):
+        if out[b] < 0:
+            j = maxlen - lens[b]
+            order[cnt[j]] = b
+            cnt[j] += 1
+    # mark (as _trie_mark with prefix=True)
+    send = np.zeros(B, dtype=np.bool_)
+    for i in range(nmiss):
+        b = order[i]
+        node = 0
+        created = False
+        for t in range(lens[b]):
+            s = codes[b, t]
+            c = child[node, s]
+            if c < 0:
+                c = size
+                size += 1
+                child[node, s] = c
+                label[c] = -2
+                created = True
+            node = c
+        send[b] = created or label[node] == -1
+        if send[b]:
+            label[node] = -2
+    # answer the sent words (batch order) and fill their paths
+    nsent = 0
+    nsym = 0
+    for b in range(B):
+        if send[b]:
+            nsent += 1
+            nsym += lens[b]
+    for b in range(B):
+        if not send[b]:
+            continue
+        q = start
+        node = 0
+        v = np.int8(1) if acc[q] else np.int8(0)
+        if label[node] >= 0 and label[node] != v:
+            return size, nsent, nsym, b, 0
+        label[node] = v
+        for t in range(lens[b]):
+            s = codes[b, t]
+            node = child[node, s]
+            q = delta[q, s]
+            v = np.int8(1) if acc[q] else np.int8(0)
+            if label[node] >= 0 and label[node] != v:
+                return size, nsent, nsym, b, t + 1
+            label[node] = v
+    for b in range(B):
+        node = 0
+        for t in range(lens[b]):
+            node = child[node, codes[b, t]]
+        out[b] = label[node]
+    return size, nsent, nsym, -1, -1

@@ -152,38 +152,64 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
     k = len(teacher.alphabet)
     free_prefixes = mq.prefix_outputs
 
-    S: list[Word] = [()]
-    S_set: set[Word] = {()}
+    # Every word with a row (S ∪ S·A) has an integer id, in the order rows were added;
+    # rowv[id] is its row as a bitmask over E (bit j = answer on E[j]).
+    S: list[int] = []                  # ids of S, in order
+    S_set: set[Word] = set()
     E: list[Word] = [()]
     E_set: set[Word] = {()}
-    row: dict[Word, int] = {}          # word -> bitmask of its row over E
-    row_words: list[Word] = []         # every word with a row (S ∪ S·A)
-    blocks: list[tuple[np.ndarray, np.ndarray]] = []
+    wid: dict[Word, int] = {}          # word -> id
+    words: list[Word] = []             # id -> word
+    rowv: list[int] = []               # id -> row bitmask
+    succ: dict[int, list[int]] = {}    # id in S -> ids of its k one-letter extensions
+    # packed codes of all row words, in id order (capacity grows by doubling)
+    buf = [np.zeros((0, 0), dtype=np.int64), np.zeros(0, dtype=np.int64)]
     E_packed = [_pack(E)]
 
     def rows_packed() -> tuple[np.ndarray, np.ndarray]:
-        if len(blocks) > 1:
-            width = max(c.shape[1] for c, _ in blocks)
-            codes = np.concatenate([np.pad(c, ((0, 0), (0, width - c.shape[1])))
-                                    for c, _ in blocks])
-            blocks[:] = [(codes, np.concatenate([ln for _, ln in blocks]))]
-        return blocks[0]
+        R = len(words)
+        return buf[0][:R], buf[1][:R]
+
+    def append_rows(c: np.ndarray, ln: np.ndarray) -> None:
+        R0, R = len(words) - c.shape[0], len(words)
+        codes, lens = buf
+        if R > codes.shape[0] or c.shape[1] > codes.shape[1]:
+            cap = max(R, 2 * codes.shape[0], 64) if R > codes.shape[0] else codes.shape[0]
+            width = max(c.shape[1], codes.shape[1])
+            nc = np.zeros((cap, width), dtype=np.int64)
+            nc[:R0, : codes.shape[1]] = codes[:R0]
+            nl = np.zeros(cap, dtype=np.int64)
+            nl[:R0] = lens[:R0]
+            buf[0], buf[1] = codes, lens = nc, nl
+        codes[R0:R, : c.shape[1]] = c
+        lens[R0:R] = ln
 
     def to_ints(ans: np.ndarray) -> list[int]:
         packed = np.packbits(ans, axis=1, bitorder="little")
-        return [int.from_bytes(b.tobytes(), "little") for b in packed]
+        nb = packed.shape[1]
+        if nb <= 8:  # one 64-bit word per row
+            p8 = np.zeros((packed.shape[0], 8), dtype=np.uint8)
+            p8[:, :nb] = packed
+            return p8.view("<u8").reshape(-1).tolist()
+        raw = packed.tobytes()
+        fb = int.from_bytes
+        return [fb(raw[i:i + nb], "little") for i in range(0, len(raw), nb)]
 
-    def add_rows(words: list[Word]) -> None:
-        words = [u for u in words if u not in row]
-        if not words:
-            return
-        c, ln = _pack(words)
-        ec, el = E_packed[0]
-        ans = mq._mq_array(*_concat_pairs(c, ln, ec, el)).reshape(len(words), len(E))
-        for u, r in zip(words, to_ints(ans)):
-            row[u] = r
-        row_words.extend(words)
-        blocks.append((c, ln))
+    def add_rows(new_words: list[Word]) -> list[int]:
+        """Ids of the words, adding (and querying) the rows not there yet."""
+        # a word repeated within the batch gets a row (and queries) per occurrence, as
+        # it always has: the query and cache-hit counts depend on it
+        fresh = [u for u in new_words if u not in wid]
+        if fresh:
+            c, ln = _pack(fresh)
+            ec, el = E_packed[0]
+            ans = mq._mq_array(*_concat_pairs(c, ln, ec, el)).reshape(len(fresh), len(E))
+            for u in fresh:
+                wid.setdefault(u, len(words))
+                words.append(u)
+            rowv.extend(to_ints(ans))
+            append_rows(c, ln)
+        return [wid[u] for u in new_words]
 
     def add_columns(cols: list[Word]) -> None:
         cols = [e for e in cols if e not in E_set]
@@ -195,42 +221,50 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
         E_packed[0] = _pack(E)
         c, ln = _pack(cols)
         rc, rl = rows_packed()
-        ans = mq._mq_array(*_concat_pairs(rc, rl, c, ln)).reshape(len(row_words), len(cols))
-        for u, r in zip(row_words, to_ints(ans)):
-            row[u] |= r << j0
+        ans = mq._mq_array(*_concat_pairs(rc, rl, c, ln)).reshape(len(words), len(cols))
+        rowv[:] = [r | (x << j0) for r, x in zip(rowv, to_ints(ans))]
 
-    def ext(u: Word) -> list[Word]:
-        return [u + (a,) for a in range(k)]
+    def add_to_S(ids: list[int]) -> None:
+        """Append rows to S and add (query) their one-letter extensions."""
+        exts = [words[i] + (a,) for i in ids for a in range(k)]
+        for i in ids:
+            S.append(i)
+            S_set.add(words[i])
+        ext_ids = add_rows(exts)
+        for j, i in enumerate(ids):
+            succ[i] = ext_ids[j * k:(j + 1) * k]
 
-    add_rows([()] + ext(()))
+    add_rows([()] + [(a,) for a in range(k)])
+    S.append(0)
+    S_set.add(())
+    succ[0] = list(range(1, k + 1))
 
     def close_and_hypothesis() -> tuple[DFA, list[Word]]:
         # (rs) S rows distinct; (angluin) S may repeat rows: representatives = first seen
         while True:
             rep: dict[int, int] = {}
-            reps: list[Word] = []
-            for u in S:
-                if row[u] not in rep:
-                    rep[row[u]] = len(reps)
-                    reps.append(u)
+            reps: list[int] = []
+            for i in S:
+                r = rowv[i]
+                if r not in rep:
+                    rep[r] = len(reps)
+                    reps.append(i)
             # closedness: scan S·A once, then only the extensions of the rows promoted to S
-            pending = [u + (a,) for u in S for a in range(k)]
+            pending = [j for i in S for j in succ[i]]
             while pending:
-                new: list[Word] = []
-                for ua in pending:
-                    r = row[ua]
+                new: list[int] = []
+                for j in pending:
+                    r = rowv[j]
                     if r not in rep:
                         rep[r] = len(reps)
-                        reps.append(ua)
-                        S.append(ua)
-                        S_set.add(ua)
-                        new.append(ua)
+                        reps.append(j)
+                        new.append(j)
                 if not new:
                     break
-                pending = [x for ua in new for x in ext(ua)]
-                add_rows(pending)
+                add_to_S(new)
+                pending = [j for i in new for j in succ[i]]
             if mode == "angluin":
-                bad = _inconsistency(S, row, k)
+                bad = _inconsistency(S, rowv, succ)
                 if bad is not None:
                     a, diff = bad
                     j = (diff & -diff).bit_length() - 1
@@ -239,13 +273,10 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
                         cols = [cols[0][:i] for i in range(len(cols[0]), 0, -1)]
                     add_columns(cols)
                     continue
-            n = len(reps)
-            delta = np.empty((n, k), dtype=np.int64)
-            for i, u in enumerate(reps):
-                for a in range(k):
-                    delta[i, a] = rep[row[u + (a,)]]
-            acc = np.array([bool(row[u] & 1) for u in reps])
-            return DFA(delta, acc, 0, teacher.alphabet), reps
+            delta = np.array([[rep[rowv[j]] for j in succ[i]] for i in reps], dtype=np.int64)
+            acc = np.array([rowv[i] & 1 for i in reps], dtype=bool)
+            return (DFA._trusted(delta, acc, 0, teacher.alphabet),
+                    [words[i] for i in reps])
 
     rounds = 0
     sizes: list[int] = []
@@ -279,23 +310,26 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
             add_columns(cols)
         else:
             pre = [w[:j] for j in range(1, len(w) + 1) if w[:j] not in S_set]
-            for u in pre:
-                S.append(u)
-                S_set.add(u)
-            add_rows(pre + [x for u in pre for x in ext(u)])
+            ids = add_rows(pre + [u + (a,) for u in pre for a in range(k)])
+            for i in ids[: len(pre)]:
+                S.append(i)
+                S_set.add(words[i])
+            for j, i in enumerate(ids[: len(pre)]):
+                succ[i] = ids[len(pre) + j * k: len(pre) + (j + 1) * k]
 
 
-def _inconsistency(S: list[Word], row: dict[Word, int], k: int) -> tuple[int, int] | None:
+def _inconsistency(S: list[int], rowv: list[int],
+                   succ: dict[int, list[int]]) -> tuple[int, int] | None:
     """(a, differing-bits) for two S rows that agree but whose a-successors differ."""
-    first: dict[int, Word] = {}
+    first: dict[int, int] = {}
     for u in S:
-        r = row[u]
+        r = rowv[u]
         if r not in first:
             first[r] = u
             continue
         v = first[r]
-        for a in range(k):
-            d = row[u + (a,)] ^ row[v + (a,)]
+        for a, (x, y) in enumerate(zip(succ[u], succ[v])):
+            d = rowv[x] ^ rowv[y]
             if d:
                 return a, d
     return None
@@ -412,7 +446,8 @@ def kv(teacher: Teacher, *, max_rounds: int | None = None,
 
     def hypothesis() -> DFA:
         n = len(access)
-        return DFA(hdelta[0][:n].copy(), np.array(acc, dtype=bool), 0, teacher.alphabet)
+        return DFA._trusted(hdelta[0][:n].copy(), np.array(acc, dtype=bool), 0,
+                            teacher.alphabet)
 
     pending: Word | None = None
     v_pending = False

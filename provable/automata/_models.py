@@ -269,6 +269,24 @@ class DFA(_Machine):
         object.__setattr__(self, "accepting", _check_mask(accepting, self.n_states))
 
     @classmethod
+    def _trusted(cls, delta: np.ndarray, accepting: np.ndarray, start: int,
+                 alphabet: Alphabet) -> DFA:
+        """Unvalidated constructor for tables the library built itself (the learners'
+        hypotheses): ``delta`` an int64 ``(n, k)`` table of states in ``[0, n)``,
+        ``accepting`` a bool ``(n,)`` mask, ``alphabet`` an :class:`Alphabet` of ``k``
+        symbols. The arrays are taken over (made read-only), not copied."""
+        d = np.ascontiguousarray(delta, dtype=np.int64)
+        d.setflags(write=False)
+        acc = np.ascontiguousarray(accepting, dtype=bool)
+        acc.setflags(write=False)
+        self = object.__new__(cls)
+        object.__setattr__(self, "delta", d)
+        object.__setattr__(self, "start", int(start))
+        object.__setattr__(self, "alphabet", alphabet)
+        object.__setattr__(self, "accepting", acc)
+        return self
+
+    @classmethod
     def from_transitions(cls, transitions: Iterable[tuple[Any, Hashable, Any]],
                          accepting: Iterable[Any], start: Any,
                          alphabet: Iterable[Hashable] | None = None, *,

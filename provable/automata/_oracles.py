@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -48,16 +49,32 @@ __all__ = [
 Word = tuple[int, ...]
 
 
+_KERNELS: Any = None
+
+
+def _kernels() -> Any:
+    """The numba kernels module, imported on first use (numba stays a lazy import)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from provable.automata import _kernels as mod
+        _KERNELS = mod
+    return _KERNELS
+
+
 def _pack(words: Sequence[Word]) -> tuple[np.ndarray, np.ndarray]:
     """Padded int64 codes and lengths for a list of coded words."""
     B = len(words)
-    lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=B)
-    L = int(lens.max()) if B else 0
+    if B == 1:
+        w = words[0]
+        n = len(w)
+        return (np.array(w, dtype=np.int64).reshape(1, n), np.array((n,), dtype=np.int64))
+    lens_l = [len(w) for w in words]
+    lens = np.array(lens_l, dtype=np.int64)
+    L = max(lens_l) if B else 0
     codes = np.zeros((B, L), dtype=np.int64)
     if L:
-        flat = np.fromiter((c for w in words for c in w), dtype=np.int64,
-                           count=int(lens.sum()))
-        codes[np.arange(L)[None, :] < lens[:, None]] = flat
+        flat = np.fromiter(chain.from_iterable(words), dtype=np.int64, count=sum(lens_l))
+        _kernels()._unflatten(flat, lens, codes)
     return codes, lens
 
 
@@ -132,7 +149,7 @@ class MembershipOracle(ABC):
         return bool(self._mq_batch([self.alphabet.encode(word)])[0])
 
     def _mq(self, w: Word) -> bool:
-        return bool(self._mq_batch([w])[0])
+        return bool(self._mq_array(*_pack((w,)))[0])
 
     def _mq_batch(self, words: Sequence[Word]) -> np.ndarray:
         return self._mq_array(*_pack(words))
@@ -248,6 +265,39 @@ class DFAMembership(MembershipOracle):
 
     def answer(self, word: Any) -> bool:
         return self.dfa.accepts(word)
+
+    def _mq_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        # Fast path: lookup, marking, answering and filling the cache in one kernel call;
+        # the same answers, counters and cache state as the generic path. Subclasses that
+        # override _answer_array take the generic path.
+        if type(self)._answer_array is not DFAMembership._answer_array:
+            return super()._mq_array(codes, lens)
+        query = _kernels()._dfa_cached_query
+        B = codes.shape[0]
+        out = np.empty(B, dtype=np.int8)
+        d = self.dfa
+        while True:
+            self._size, sent, symbols, b, t = query(
+                self._child, self._label, self._size, codes, lens, d.delta, d.start,
+                d.accepting, out)
+            if b != -2:
+                break
+            self._grow(symbols + 1)  # as the generic path: room for the missed words
+        self.queries += sent
+        self.symbols += symbols
+        self.cache_hits += B - sent
+        if b >= 0:
+            q = d.start
+            for c in codes[b, :t]:
+                q = d.delta[q, c]
+            v = bool(d.accepting[q])
+            w = self.alphabet.decode(codes[b, :t])
+            full = self.alphabet.decode(codes[b, : lens[b]])
+            where = "" if t == lens[b] else f" (a prefix of {full!r})"
+            raise OracleInconsistency(
+                f"membership oracle answered {v} for word {w!r}{where} after answering "
+                f"{not v} before")
+        return out.astype(bool)
 
     def _answer_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
         from provable.automata._kernels import _accept_prefixes, _accept_prefixes_serial
