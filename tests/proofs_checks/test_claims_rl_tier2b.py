@@ -9,7 +9,7 @@ import pytest
 from provable.proofs_checks._claim import get_claim
 
 SEEDS = Path("/work/shared/seeds")
-IDS = ["demo_reg.rate"]
+IDS = ["demo_reg.rate", "actor_critic.regret"]
 
 
 @pytest.mark.parametrize("cid", IDS)

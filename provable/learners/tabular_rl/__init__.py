@@ -11,6 +11,7 @@ Examples
 (1, 50)
 """
 
+from provable.learners.tabular_rl._actor_critic import actor_critic
 from provable.learners.tabular_rl._demo_reg import (
     behaviour_cloning,
     kl_regularised_plan,
@@ -25,6 +26,6 @@ from provable.learners.tabular_rl._episodic import (
 )
 from provable.learners.tabular_rl._instances import hard_bandit_mdp
 
-__all__ = ["ALGORITHMS", "EpisodicResult", "behaviour_cloning", "hard_bandit_mdp",
+__all__ = ["ALGORITHMS", "EpisodicResult", "actor_critic", "behaviour_cloning", "hard_bandit_mdp",
            "kl_regularised_plan", "policy_value", "run_episodes", "sample_trajectories",
            "trajectory_kl"]
