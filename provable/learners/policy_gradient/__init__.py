@@ -17,5 +17,15 @@ from provable.learners.policy_gradient._exact import (
     objective,
     run_policy_gradient,
 )
+from provable.learners.policy_gradient._lqr import ScalarLQR
+from provable.learners.policy_gradient._stochastic import (
+    STOCHASTIC_METHODS,
+    TRAJECTORIES_PER_ITERATION,
+    StochasticPGResult,
+    gpomdp_estimates,
+    run_stochastic_pg,
+)
 
-__all__ = ["METHODS", "PGResult", "gradient", "objective", "run_policy_gradient"]
+__all__ = ["METHODS", "PGResult", "gradient", "objective", "run_policy_gradient", "ScalarLQR",
+           "STOCHASTIC_METHODS", "TRAJECTORIES_PER_ITERATION", "StochasticPGResult",
+           "gpomdp_estimates", "run_stochastic_pg"]

@@ -1,0 +1,30 @@
+"""pg.fisher_nondegenerate and apg.rate: documented quick status, control violated."""
+
+import pytest
+
+from provable.proofs_checks import get_claim
+
+DOCUMENTED = {"pg.fisher_nondegenerate": "holds", "apg.rate": "inconclusive"}
+
+
+@pytest.mark.parametrize("cid", sorted(DOCUMENTED))
+def test_quick_status_and_control(cid):
+    c = get_claim(cid)
+    v = c.experiment(c.params("quick"), 0)
+    assert v.status == DOCUMENTED[cid], v.reason
+    assert v.control.status == "violated", v.control.reason
+
+
+def test_fisher_claim_checks_both_methods():
+    c = get_claim("pg.fisher_nondegenerate")
+    v = c.experiment(c.params("quick"), 1)
+    assert v.status == "holds", v.reason
+    assert "N-HARPG" in v.reason
+    assert v.data["parts"][0]["status"] == "holds"
+
+
+def test_apg_says_why_it_is_inconclusive():
+    c = get_claim("apg.rate")
+    assert "NOT RECONSTRUCTED" in c.citation.note
+    v = c.experiment(c.params("quick"), 0)
+    assert "cannot be reconstructed" in v.reason
