@@ -3,6 +3,7 @@ for every claim are checked in test_catalogue_quick.py)."""
 
 from provable.proofs_checks import get_claim
 
+
 def test_fisher_claim_checks_both_methods():
     c = get_claim("pg.fisher_nondegenerate")
     v = c.experiment(c.params("quick"), 1)
