@@ -56,6 +56,7 @@ _CLAIM_MODULES = [
     "provable.proofs_checks.claims.rl",
     "provable.proofs_checks.claims.rl_tier2",
     "provable.proofs_checks.claims.rl_tier2b",
+    "provable.proofs_checks.claims.rl_dueling",
     "provable.proofs_checks.claims.pg_tier2",
     "provable.proofs_checks.claims.automata",
     "provable.proofs_checks.claims.linear",

@@ -19,6 +19,13 @@ from provable.learners.tabular_rl._demo_reg import (
     sample_trajectories,
     trajectory_kl,
 )
+from provable.learners.tabular_rl._dueling import (
+    dueling_rl,
+    enumerate_policies,
+    expected_features,
+    logistic_mle,
+    maxinp_pair,
+)
 from provable.learners.tabular_rl._episodic import (
     ALGORITHMS,
     EpisodicResult,
@@ -26,6 +33,7 @@ from provable.learners.tabular_rl._episodic import (
 )
 from provable.learners.tabular_rl._instances import hard_bandit_mdp
 
-__all__ = ["ALGORITHMS", "EpisodicResult", "actor_critic", "behaviour_cloning", "hard_bandit_mdp",
-           "kl_regularised_plan", "policy_value", "run_episodes", "sample_trajectories",
+__all__ = ["ALGORITHMS", "EpisodicResult", "actor_critic", "behaviour_cloning", "dueling_rl",
+           "enumerate_policies", "expected_features", "hard_bandit_mdp", "kl_regularised_plan",
+           "logistic_mle", "maxinp_pair", "policy_value", "run_episodes", "sample_trajectories",
            "trajectory_kl"]
