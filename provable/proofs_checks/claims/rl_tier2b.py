@@ -1,6 +1,6 @@
 """Tier 2 tabular-RL claims, second batch (issue 5).
 
-``demo_reg.rate``, ``actor_critic.regret``, ``dueling_rl.regret``.
+``demo_reg.rate`` and ``actor_critic.regret`` (``dueling_rl.regret`` is in ``rl_dueling.py``).
 """
 
 from __future__ import annotations
