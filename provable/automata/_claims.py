@@ -3,7 +3,7 @@ sequence models"). Each function returns a plain ``dict`` of measured numbers pl
 ``residual`` (a float, 0 means "no deviation from the claim") and ``ok`` (the verdict
 rule applied to the measurements); the verification engine registers them as claims.
 
-Seed abstracts (``/work/shared/seeds/001_3c307a0568d472da.txt``; also in 000):
+Seed abstracts (``shared/seeds/001_3c307a0568d472da.txt``; also in 000):
 
 * ``lstar.exact`` -- *A Categorical Framework for Learning Generalised Tree Automata*:
   "we provide a detailed algorithmic account of an abstract version of the popular L*

@@ -11,7 +11,7 @@ import sympy as sp
 from provable import bounds
 from provable.errors import ProvableError, UnknownName
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the repo
 
 # Rate ids other packages rely on (issue 3).
 REQUIRED_IDS = [
