@@ -25,7 +25,7 @@ __all__ = ["write_report", "plot_rate", "read_results", "REPORT_FILE", "RESULTS_
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
 PLOTS_DIR = "plots"
-_PLOT_STYLE = 2  # bump when plot_rate changes, so that cached plots are redrawn
+_PLOT_STYLE = 3  # bump when plot_rate changes, so that cached plots are redrawn
 
 
 def _lookup(claim_id: str) -> Claim | None:
@@ -145,14 +145,24 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     ax.plot(grid, np.exp(intercept + slope * np.log(grid) + logpoly), color="tab:red",
             label=f"fit: slope {slope:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
             + (f" × (log {var})^{polylog:g}" if polylog else ""))
-    expected = v.get("expected")
-    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-        lx = np.log(xs)
-        ly = np.log(mean) - (polylog * np.log(lx) if polylog else 0.0)
-        b = float(np.mean(ly) - expected * np.mean(lx))
-        ax.plot(grid, np.exp(b + expected * np.log(grid) + logpoly), "--", color="0.35",
-                label=f"reference slope {expected:g}")
     ctrl = v.get("control")
+    lx = np.log(xs)
+    ly = np.log(mean) - (polylog * np.log(lx) if polylog else 0.0)
+
+    def reference(slope_ref: object, style: str, color: str, label: str) -> None:
+        if isinstance(slope_ref, (int, float)) and not isinstance(slope_ref, bool):
+            b = float(np.mean(ly) - slope_ref * np.mean(lx))
+            ax.plot(grid, np.exp(b + slope_ref * np.log(grid) + logpoly), style, color=color,
+                    label=label)
+
+    expected = v.get("expected")
+    reference(expected, "--", "0.35", f"reference slope {expected}")
+    # a control that re-judges the same data against a wrong exponent: draw that slope too,
+    # so the plot shows what the data rules out (e.g. t_mix^1, not t_mix^2)
+    if isinstance(ctrl, dict) and "ys" not in (ctrl.get("data") or {}):
+        wrong = ctrl.get("expected")
+        if wrong != expected:
+            reference(wrong, ":", "tab:orange", f"control slope {wrong} (must be violated)")
     if isinstance(ctrl, dict) and "ys" in (ctrl.get("data") or {}):
         cy = np.atleast_2d(np.asarray(ctrl["data"]["ys"], float))
         if cy.shape[1] == xs.size and np.all(cy > 0):
@@ -335,8 +345,9 @@ def _fingerprint(v: dict) -> str:
     import hashlib
 
     ctrl = v.get("control")
-    body = [_PLOT_STYLE, provable_version(), v.get("claim"), v.get("status"), v.get("expected"), v.get("data"),
-            (ctrl.get("data") or {}).get("ys") if isinstance(ctrl, dict) else None]
+    body = [_PLOT_STYLE, provable_version(), v.get("claim"), v.get("status"), v.get("expected"),
+            v.get("data"), (ctrl.get("data") or {}).get("ys") if isinstance(ctrl, dict) else None,
+            ctrl.get("expected") if isinstance(ctrl, dict) else None]
     text = json.dumps(body, sort_keys=True, default=_json_default)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
