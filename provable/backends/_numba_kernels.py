@@ -98,7 +98,6 @@ def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span):
     S = V.shape[0]
     A = P2.shape[0] // S
     W = np.empty_like(V)
-    c = gamma / (1.0 - gamma)
     lo = 0.0
     hi = 0.0
     it = 0
@@ -107,8 +106,7 @@ def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span):
             W[s], pi[s] = _backup_dense(P2, r, gamma, V, s, A, S)
         lo, hi = _diff_update(V, W)
         it += 1
-        bound = c * (hi - lo) / 2.0 if span else c * max(abs(lo), abs(hi))
-        if bound <= tol:
+        if _bound(gamma, lo, hi, span) <= tol:
             return it, lo, hi, True
     return it, lo, hi, False
 
@@ -118,7 +116,6 @@ def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span):
     S = V.shape[0]
     A = (indptr.shape[0] - 1) // S
     W = np.empty_like(V)
-    c = gamma / (1.0 - gamma)
     lo = 0.0
     hi = 0.0
     it = 0
@@ -127,8 +124,7 @@ def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span):
             W[s], pi[s] = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
         lo, hi = _diff_update(V, W)
         it += 1
-        bound = c * (hi - lo) / 2.0 if span else c * max(abs(lo), abs(hi))
-        if bound <= tol:
+        if _bound(gamma, lo, hi, span) <= tol:
             return it, lo, hi, True
     return it, lo, hi, False
 
@@ -139,7 +135,7 @@ vi_csr = njit(cache=True, fastmath=_FM)(_vi_csr)
 vi_csr_par = njit(cache=True, parallel=True, fastmath=_FM)(_vi_csr)
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_FM)
 def vi_gauss_seidel_dense(P2, r, gamma, V, pi, tol, max_iter):
     """Gauss-Seidel VI (in-place sweeps, a gamma-contraction in sup norm).
     Returns (iterations, max |V_{k+1} - V_k|, converged)."""
@@ -151,17 +147,7 @@ def vi_gauss_seidel_dense(P2, r, gamma, V, pi, tol, max_iter):
     while it < max_iter:
         delta = 0.0
         for s in range(S):
-            best = -np.inf
-            arg = 0
-            for a in range(A):
-                row = s * A + a
-                acc = 0.0
-                for j in range(S):
-                    acc += P2[row, j] * V[j]
-                q = r[row] + gamma * acc
-                if q > best:
-                    best = q
-                    arg = a
+            best, arg = _backup_dense(P2, r, gamma, V, s, A, S)
             d = abs(best - V[s])
             if d > delta:
                 delta = d
