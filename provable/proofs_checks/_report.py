@@ -20,7 +20,8 @@ from provable.proofs_checks._cache import _json_default, _safe, provable_version
 from provable.proofs_checks._claim import Claim
 from provable.proofs_checks._verdict import STATUSES, Verdict
 
-__all__ = ["write_report", "plot_rate", "read_results", "REPORT_FILE", "RESULTS_FILE"]
+__all__ = ["write_report", "plot_rate", "plot_figure", "figure_spec", "read_results",
+           "REPORT_FILE", "RESULTS_FILE"]
 
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
@@ -101,6 +102,55 @@ def is_rate(v: dict) -> bool:
     """Whether a verdict carries rate data (``xs``, ``ys``, ``fit``) that can be plotted."""
     data = v.get("data") or {}
     return all(k in data for k in ("xs", "ys", "fit"))
+
+
+def figure_spec(x: Any, y: Any, *, xlabel: str, ylabel: str, logx: bool = False,
+                logy: bool = False, hline: float | None = None, hline_label: str = "",
+                label: str = "", style: str = "o", ref_y: Any = None,
+                ref_label: str = "") -> dict[str, Any]:
+    """A picture for a claim that is not a rate fit (an identity's residuals per case, a
+    bound against its value, a contraction per iteration). Put it in ``verdict.data``
+    under ``"figure"``; the report draws it. ``x`` and ``y`` are 1-D (one series) or
+    ``y`` is 2-D (one series per row); ``ref_y`` is an optional reference curve over ``x``
+    (a bound), ``hline`` a constant one."""
+    return {"x": np.asarray(x, float).tolist(), "y": np.asarray(y, float).tolist(),
+            "ref_y": None if ref_y is None else np.asarray(ref_y, float).tolist(),
+            "ref_label": ref_label,
+            "xlabel": xlabel, "ylabel": ylabel, "logx": bool(logx), "logy": bool(logy),
+            "hline": None if hline is None else float(hline), "hline_label": hline_label,
+            "label": label, "style": style}
+
+
+def plot_figure(v: dict, path: str | os.PathLike) -> Path:
+    """Draw the ``data["figure"]`` of a non-rate verdict (see :func:`figure_spec`)."""
+    from matplotlib.figure import Figure
+
+    spec = v["data"]["figure"]
+    x = np.asarray(spec["x"], float)
+    ys = np.atleast_2d(np.asarray(spec["y"], float))
+    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for i, y in enumerate(ys):
+        ax.plot(x, y, spec.get("style", "o"), ms=4, alpha=0.8,
+                label=spec.get("label") if i == 0 and spec.get("label") else None)
+    if spec.get("hline") is not None:
+        ax.axhline(spec["hline"], ls="--", color="tab:red", label=spec.get("hline_label") or None)
+    if spec.get("ref_y") is not None:
+        ax.plot(x, spec["ref_y"], "--", color="tab:red", label=spec.get("ref_label") or None)
+    if spec.get("logx"):
+        ax.set_xscale("log")
+    if spec.get("logy"):
+        ax.set_yscale("log")
+    ax.set_xlabel(spec.get("xlabel", ""))
+    ax.set_ylabel(spec.get("ylabel", ""))
+    ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10)
+    ax.grid(True, which="both", alpha=0.25)
+    if spec.get("label") or spec.get("hline_label") or spec.get("ref_label"):
+        ax.legend(fontsize=8, loc="best")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return path
 
 
 def plot_rate(v: dict, path: str | os.PathLike) -> Path:
@@ -260,14 +310,16 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     plot_errors: list[str | None] = []
     for v in verdicts:
         plot, err = None, None
-        if is_rate(v):
+        draw = plot_rate if is_rate(v) else \
+            plot_figure if "figure" in (v.get("data") or {}) else None
+        if draw is not None:
             name = _safe(str(v.get("claim", "claim")))
             rel = f"{PLOTS_DIR}/{name}-{_fingerprint(v)}.png"
             try:
                 if not (out / rel).is_file():  # content-addressed: reuse an identical plot
                     for old in (out / PLOTS_DIR).glob(f"{name}-*.png"):
                         old.unlink()
-                    plot_rate(v, out / rel)
+                    draw(v, out / rel)
                 plot = rel
             except Exception as e:  # noqa: BLE001 - a bad plot must not lose the report
                 err = f"{type(e).__name__}: {e}"

@@ -98,3 +98,17 @@ def test_plots_are_reused_for_identical_verdicts_and_replaced_otherwise(toy_regi
     pc.write_report([pc.verify("toy.sqrt_rate", seed=1)], tmp_path)
     (png2,) = (tmp_path / "plots").glob("toy.sqrt_rate-*.png")
     assert png2 != png
+
+
+def test_non_rate_verdict_with_a_figure_gets_a_plot(tmp_path):
+    from provable.proofs_checks import Verdict
+    from provable.proofs_checks._report import figure_spec, write_report
+
+    fig = figure_spec([1, 2, 3], [1e-12, 3e-13, 2e-12], xlabel="case", ylabel="residual",
+                      logy=True, hline=1e-9, hline_label="tolerance")
+    v = Verdict(claim="toy.identity", status="holds", measured=3e-12, expected=0.0,
+                tolerance=1e-9, reason="max residual 3e-12 <= 1e-9", data={"figure": fig})
+    write_report([v], tmp_path)
+    pngs = list((tmp_path / "plots").glob("toy.identity-*.png"))
+    assert len(pngs) == 1 and pngs[0].stat().st_size > 1000
+    assert f"plots/{pngs[0].name}" in (tmp_path / "report.md").read_text()

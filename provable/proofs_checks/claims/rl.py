@@ -10,6 +10,7 @@ import numpy as np
 
 from provable.bounds._citation import Citation
 from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict
+from provable.proofs_checks._report import figure_spec
 from provable.proofs_checks._verdict import Verdict
 
 F1 = "001_3c307a0568d472da.txt"
@@ -177,11 +178,15 @@ def _npg(params: dict, seed: int) -> Verdict:
         rates.append(rate)
         pg = run_policy_gradient(mdp, "softmax_pg", T)
         ctrl.append(bound_ok(pg.gaps, eta, mdp.A) and contraction(pg.gaps) <= np.log(g))
+    figure = figure_spec(np.arange(len(rates)), rates, xlabel="random MDP",
+                         ylabel="fitted log-contraction per iteration", hline=float(np.log(g)),
+                         hline_label="log gamma (linear rate bound)", label="geometric-step NPG")
     return flags_verdict(flags, what="constant-step NPG below log|A|/(eta T) + 1/((1-g)^2 T) "
                                      "at every T; geometric-step NPG contracts >= gamma^t",
                          control_flags=ctrl, control_what="softmax PG against the NPG bound "
                                                           "and rate",
-                         data={"log_contraction_per_iter": rates, "log_gamma": float(np.log(g))})
+                         data={"log_contraction_per_iter": rates, "log_gamma": float(np.log(g)),
+                               "figure": figure})
 
 
 # ---------------------------------------------------------------------------
@@ -236,6 +241,12 @@ def _diffusion(params: dict, seed: int) -> Verdict:
             flags.append(T * kl <= 2 * tc)
             ctrl.append(T * T * kl <= 2 * tc)
             rows.append({"joint": j, "T": T, "KL": kl, "TC": tc, "T*KL/TC": T * kl / tc})
+    Tx = [T for T in Ts if T != 1]
+    ratio = [[r["KL"] / r["TC"] for r in rows if r.get("joint") == j and r["T"] in Tx]
+             for j in range(len(joints))]
+    figure = figure_spec(Tx, ratio, xlabel="T (iterations)", ylabel="KL_T / TC", logx=True,
+                         logy=True, style="o-", label="random joints (one line each)",
+                         ref_y=[2.0 / T for T in Tx], ref_label="2 / T (checked bound)")
     return flags_verdict(flags, what="T=1 KL = TC, copy-family closed form, T KL_T <= 2 TC",
                          control_flags=ctrl, control_what="T^2 KL_T <= 2 TC (a 1/T^2 rate)",
-                         data={"rows": rows})
+                         data={"rows": rows, "figure": figure})

@@ -10,6 +10,7 @@ import numpy as np
 
 from provable.bounds._citation import Citation
 from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict, residual_verdict
+from provable.proofs_checks._report import figure_spec
 from provable.proofs_checks._verdict import Verdict
 
 F0, F1, F2, F4 = ("000_ff426cae8431b65b.txt", "001_3c307a0568d472da.txt",
@@ -78,12 +79,17 @@ def _dual_rl(params: dict, seed: int) -> Verdict:
         rel = max(rel, float(np.abs(np.asarray(primal.V) - ex).max()) / max(abs(ex).max(), 1e-300))
         worst = max(worst, rel)
         worst_ctrl = max(worst_ctrl, abs(float((d * mdp.R_at(0)).sum()) - ref) / abs(ref))
-        rows.append({"S": mdp.S, "A": mdp.A, "gamma": mdp.gamma, "exact": ref, **vals})
+        rows.append({"S": mdp.S, "A": mdp.A, "gamma": mdp.gamma, "exact": ref, **vals,
+                     "rel_err": rel})
+    figure = figure_spec(np.arange(len(rows)), [max(r["rel_err"], 1e-17) for r in rows],
+                         xlabel="random MDP", ylabel="max relative |value - exact V*|",
+                         logy=True, hline=1e-8, hline_label="tolerance 1e-8",
+                         label="primal LP, dual LP, VI, PI, greedy(d*)")
     return residual_verdict(worst, tol=1e-8, control_residual=worst_ctrl,
                             what="max relative |value - exact| over primal LP, dual LP, VI, PI, "
                                  "greedy(d*)",
                             control_what="occupancy objective without 1/(1-gamma)",
-                            data={"mdps": rows})
+                            data={"mdps": rows, "figure": figure})
 
 
 # ---------------------------------------------------------------------------
@@ -149,9 +155,16 @@ def _psm(params: dict, seed: int) -> Verdict:
         flags.append(ok)
         ctrl.append(rank == S * A)
         rows.append({"flow_residual": flow, "rank": rank, "SA-S": S * A - S, "lp_rel_err": rel})
+    figure = figure_spec(np.arange(len(rows)),
+                         [[max(r["flow_residual"], 1e-18) for r in rows],
+                          [max(r["lp_rel_err"], 1e-18) for r in rows]],
+                         xlabel="random MDP (top row: flow residual; bottom: LP-over-span error)",
+                         ylabel="residual", logy=True, hline=1e-9,
+                         hline_label="flow tolerance 1e-9", label="residuals per MDP")
     return flags_verdict(flags, what="flow equalities, affine dimension SA-S, LP over the span "
                                      "= V*", control_flags=ctrl,
-                         control_what="affine span of dimension SA", data={"mdps": rows})
+                         control_what="affine span of dimension SA",
+                         data={"mdps": rows, "figure": figure})
 
 
 # ---------------------------------------------------------------------------
