@@ -10,6 +10,7 @@ from scipy.special import logsumexp
 
 from provable.bounds._citation import Citation
 from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict, residual_verdict
+from provable.proofs_checks._report import figure_spec
 from provable.proofs_checks._verdict import Verdict
 
 F1, F2, F3 = ("001_3c307a0568d472da.txt", "002_22a27e65939dd0f4.txt",
@@ -147,7 +148,14 @@ def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
                             control_what="beta log(pi*/pi_ref) against Q* (V* dropped) and "
                                          "against the unregularised advantage Q0 - V0 "
                                          "(smaller residual)",
-                            data={"rows": rows})
+                            data={"rows": rows, "figure": figure_spec(
+                                np.arange(len(rows)),
+                                [[max(r["residual"], 1e-20) for r in rows],
+                                 [min(r["drop_V"], r["unregularised_Q"]) for r in rows]],
+                                xlabel="token tree (per beta)", logy=True,
+                                ylabel="relative residual (lower: identity; upper: control)",
+                                hline=1e-10, hline_label="tolerance 1e-10",
+                                label="beta log(pi*/pi_ref) - (Q* - V*)")})
 
 
 # ---------------------------------------------------------------------------
@@ -222,6 +230,7 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng([seed, 0x6772706F])
     flags, ctrl = [], []
     worst_unsampled, worst_fd, fd_done, fd_tok = 0.0, 0.0, 0, 0
+    per_case: list[float] = []
     deeper_nonzero, deeper_total, lennorm_max = 0, 0, 0.0
     for Vv in params["vocab"]:
         for G in params["G"]:
@@ -239,6 +248,7 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
                 uns = np.setdiff1d(np.arange(Vv), acts)
                 gu = float(np.abs(g[uns]).max()) if uns.size else 0.0
                 worst_unsampled = max(worst_unsampled, gu)
+                per_case.append(gu)
                 ok = gu <= 1e-12
                 if mixed:
                     ok &= float(np.abs(g[acts]).max()) > 1e-6
@@ -286,6 +296,7 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
                 g0 = grads[()]
                 gu = float(np.abs(g0[uns]).max()) if uns.size else 0.0
                 worst_unsampled = max(worst_unsampled, gu)
+                per_case.append(gu)
                 ok = gu <= 1e-12
                 if fd_tok < params["fd_cases"]:
                     fd = _fd_grad(lg(()), first, A / (G * L))
@@ -313,7 +324,12 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
                                          "advantages (positive ones x 0.5)",
         data={"max_unsampled_grad": worst_unsampled, "max_fd_error": worst_fd,
               "deeper_prefix_unsampled_nonzero": [deeper_nonzero, deeper_total],
-              "per_response_length_norm_max_unsampled_grad": lennorm_max})
+              "per_response_length_norm_max_unsampled_grad": lennorm_max,
+              "figure": figure_spec(np.arange(len(per_case)),
+                                    [max(g, 1e-20) for g in per_case], xlabel="case",
+                                    ylabel="max |gradient| on unsampled logits", logy=True,
+                                    hline=1e-12, hline_label="zero (tolerance 1e-12)",
+                                    label="GRPO surrogate, per group")})
 
 
 # ---------------------------------------------------------------------------
