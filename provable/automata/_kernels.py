@@ -459,25 +459,8 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
             j = maxlen - lens[b]
             order[cnt[j]] = b
             cnt[j] += 1
-    # mark (as _trie_mark with prefix=True)
     send = np.zeros(B, dtype=np.bool_)
-    for i in range(nmiss):
-        b = order[i]
-        node = 0
-        created = False
-        for t in range(lens[b]):
-            s = codes[b, t]
-            c = child[node, s]
-            if c < 0:
-                c = size
-                size += 1
-                child[node, s] = c
-                label[c] = -2
-                created = True
-            node = c
-        send[b] = created or label[node] == -1
-        if send[b]:
-            label[node] = -2
+    size = _trie_mark(child, label, size, codes, lens, order, True, send)
     # answer the sent words (batch order) and fill their paths
     nsent = 0
     nsym = 0
