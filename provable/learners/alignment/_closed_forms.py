@@ -273,7 +273,10 @@ def min_kl_cvxpy(a: Any, phi: Any, mu: Any, *, solver: str | None = None) -> np.
         # SCS at eps=1e-12 reaches ~1e-12 here; Clarabel's interior point stalls near 1e-6
         solver = "SCS"
         kw = {"eps": 1e-12, "max_iters": 100_000}
-    prob.solve(solver=solver, **kw)
+    with warnings.catch_warnings():
+        # an inaccurate SCS stop is handled below (Clarabel fallback, then our own warning)
+        warnings.filterwarnings("ignore", message="Solution may be inaccurate")
+        prob.solve(solver=solver, **kw)
     if prob.status != cp.OPTIMAL and solver == "SCS" and "CLARABEL" in cp.installed_solvers():
         # SCS occasionally stops "optimal_inaccurate" (about 1 case in 60 at n=40, k=4);
         # Clarabel with tight tolerances then reaches ~1e-9 on these problems
