@@ -76,8 +76,10 @@ def test_truncated_vi_still_certifies(mdp, max_iter):
 def test_backends_agree(mdp):
     a = pv.solvers.value_iteration(mdp, tol=1e-10, backend="numpy")
     b = pv.solvers.value_iteration(mdp, tol=1e-10, backend="numba")
-    assert a.iterations == b.iterations
-    np.testing.assert_allclose(a.V, b.V, atol=1e-12 * max(1, np.abs(a.V).max()))
+    # numba vectorises the dot products (reassociated sums), so the stopping test may be
+    # met one sweep earlier or later; both answers are certified
+    assert abs(a.iterations - b.iterations) <= 1
+    assert np.abs(a.V - b.V).max() <= a.error_bound + b.error_bound
 
 
 @settings(max_examples=10)
