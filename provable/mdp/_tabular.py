@@ -228,13 +228,12 @@ class TabularMDP:
         >>> pv.TabularMDP.from_mdptoolbox(P, R, gamma=0.9).P[0, 1]
         array([1., 0.])
         """
-        mats = list(P) if isinstance(P, (list, tuple)) or (isinstance(P, np.ndarray) and P.dtype == object) else P
-        if isinstance(mats, list):
-            if any(sp.issparse(m) for m in mats):
-                mats = [m.toarray() if sp.issparse(m) else np.asarray(m) for m in mats]
-            P_ass = np.stack([np.asarray(m, dtype=float) for m in mats])
+        if isinstance(P, (list, tuple)) or (isinstance(P, np.ndarray) and P.dtype == object):
+            # one (S, S) matrix per action, dense or scipy.sparse (pymdptoolbox accepts both)
+            P_ass = np.stack([m.toarray() if sp.issparse(m) else np.asarray(m, dtype=float)
+                              for m in P])
         else:
-            P_ass = np.asarray(mats, dtype=float)
+            P_ass = np.asarray(P, dtype=float)
         if P_ass.ndim != 3 or P_ass.shape[1] != P_ass.shape[2]:
             raise InvalidModel(f"P has shape {P_ass.shape}, expected pymdptoolbox's (A, S, S)")
         A, S, _ = P_ass.shape

@@ -93,3 +93,13 @@ def test_from_gymnasium_frozenlake_like():
     assert m.P[1, :, 1].tolist() == [1, 1, 1, 1]
     # reaching the goal from state 2 by moving right pays 1
     assert m.R[2, 2] == 1.0
+
+
+def test_from_mdptoolbox_accepts_a_list_of_sparse_matrices():
+    import scipy.sparse as sp
+
+    dense = pv.mdp.random_mdp(6, 3, gamma=0.9, seed=4)
+    P_ass, R = dense.to_mdptoolbox()
+    m = pv.TabularMDP.from_mdptoolbox([sp.csr_matrix(Pa) for Pa in P_ass], R, gamma=0.9)
+    np.testing.assert_array_equal(m.dense_P(), dense.dense_P())
+    np.testing.assert_array_equal(m.R, dense.R)
