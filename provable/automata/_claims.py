@@ -428,9 +428,11 @@ def lm_markov_chain(T: int = 3, K: int = 2, temperatures: tuple[float, ...] = (0
     residual ``‖πP − π‖₁``, and the spectral gap ``1 − |λ₂|`` per temperature.
 
     Verdict rule: ``holds`` iff ``max_row_sum_error <= 1e-12`` and
-    ``max_stationary_residual <= 1e-10`` (the chain exists and has a stationary law);
-    ``gap_increasing_in_temperature`` is reported (the paper's temperature effect:
-    hotter sampling mixes faster) and is part of ``ok``.
+    ``max_stationary_residual <= 1e-10`` (the chain exists and has a stationary law).
+    ``gap_increasing_in_temperature`` is reported as data only: hotter sampling usually
+    mixes faster, but the gap is not monotone in τ on every instance (it fails on about
+    10% of random LMs), so it is not part of ``ok``. The registered claim checks a bound
+    that does always improve with τ (see ``provable.proofs_checks.claims.automata``).
     """
     rng = as_generator(seed)
     contexts = list(itertools.product(range(T), repeat=K))
@@ -457,7 +459,7 @@ def lm_markov_chain(T: int = 3, K: int = 2, temperatures: tuple[float, ...] = (0
             "spectral_gaps": gaps, "gap_increasing_in_temperature": increasing,
             "max_row_sum_error": row_err, "max_stationary_residual": stat_res,
             "residual": row_err + stat_res,
-            "ok": row_err <= 1e-12 and stat_res <= 1e-10 and increasing}
+            "ok": row_err <= 1e-12 and stat_res <= 1e-10}
 
 
 def lssl_recurrence_equals_convolution(N: int = 8, L: int = 512, dt: float = 0.05,
