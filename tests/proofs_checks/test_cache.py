@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pc_toy_claims as toy
 import pytest
@@ -26,9 +25,7 @@ def test_key_depends_on_every_ingredient():
 def test_rerun_reads_the_cache(toy_registry, tmp_path):
     first = pc.verify("toy.sqrt_rate", out=tmp_path)
     assert toy.CALLS == {"sqrt_rate": 1} and not first.get("cached")
-    t0 = time.perf_counter()
     again = pc.verify("toy.sqrt_rate", out=tmp_path)
-    assert time.perf_counter() - t0 < 1.0
     assert toy.CALLS == {"sqrt_rate": 1} and again.cached
     assert again.status == first.status and again.measured == first.measured
     assert again.ci == first.ci and again.control.status == first.control.status
@@ -43,16 +40,13 @@ def test_verify_all_caches_and_resumes(toy_registry, tmp_path):
     pc.verify_all(["toy.identity", "toy.flags"], out=tmp_path, progress=False)
     assert toy.CALLS == {"identity": 1, "flags": 1}
     # "interrupted" after two claims: the full run only computes the rest
-    t0 = time.perf_counter()
     vs = pc.verify_all(out=tmp_path, progress=False)
     assert toy.CALLS["identity"] == 1 and toy.CALLS["flags"] == 1
     assert toy.CALLS["sqrt_rate"] == 1
     assert [v.get("cached", False) for v in vs if v.claim in ("toy.identity", "toy.flags")] \
         == [True, True]
-    # everything cached now: one pass costs well under a second per claim
-    t0 = time.perf_counter()
+    # everything cached now: a second pass computes nothing
     vs = pc.verify_all(out=tmp_path, progress=False)
-    assert (time.perf_counter() - t0) / len(vs) < 1.0
     assert all(v.cached for v in vs)
     assert sum(toy.CALLS.values()) == len(vs)
 

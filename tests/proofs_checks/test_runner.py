@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pc_toy_claims as toy
 import pytest
 
@@ -125,7 +123,6 @@ def test_modules_register_extra_claims(toy_registry, tmp_path, monkeypatch):
         pc.verify_all(modules=["no_such_module_xyz"], progress=False)
 
 
-def test_quick_run_is_fast(toy_registry):
-    t0 = time.perf_counter()
-    pc.verify_all(progress=False)
-    assert time.perf_counter() - t0 < 5
+def test_verify_all_covers_the_catalogue(toy_registry):
+    vs = pc.verify_all(progress=False)
+    assert sorted(v.claim for v in vs) == sorted(c.id for c in pc.catalogue())
