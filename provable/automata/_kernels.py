@@ -25,8 +25,7 @@ def _run_batch(delta, start, words, lengths, out):  # pragma: no cover - compile
     return out
 
 
-@njit(cache=True, parallel=True)
-def _accept_prefixes(delta, start, labels, words, lengths, out):  # pragma: no cover
+def _accept_prefixes_py(delta, start, labels, words, lengths, out):  # pragma: no cover
     """``out[b, t]`` = label of the state after the first ``t`` symbols of word ``b``."""
     B = words.shape[0]
     for b in prange(B):
@@ -36,6 +35,12 @@ def _accept_prefixes(delta, start, labels, words, lengths, out):  # pragma: no c
             q = delta[q, words[b, t]]
             out[b, t + 1] = labels[q]
     return out
+
+
+# one source, two builds: the serial one is called from other (non-parallel) cached
+# kernels, which must not call a cached parallel kernel
+_accept_prefixes = njit(cache=True, parallel=True)(_accept_prefixes_py)
+_accept_prefixes_serial = njit(cache=True)(_accept_prefixes_py)
 
 
 @njit(cache=True)
@@ -288,18 +293,6 @@ def _run_batch_serial(delta, start, words, lengths, out):  # pragma: no cover - 
         for t in range(lengths[b]):
             q = delta[q, words[b, t]]
         out[b] = q
-    return out
-
-
-@njit(cache=True)
-def _accept_prefixes_serial(delta, start, labels, words, lengths, out):  # pragma: no cover
-    """Serial twin of :func:`_accept_prefixes`."""
-    for b in range(words.shape[0]):
-        q = start
-        out[b, 0] = labels[q]
-        for t in range(lengths[b]):
-            q = delta[q, words[b, t]]
-            out[b, t + 1] = labels[q]
     return out
 
 
