@@ -91,42 +91,157 @@ def _bound(gamma, lo, hi, span):
     return c * max(abs(lo), abs(hi))
 
 
-def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span):
-    """VI from V (updated in place). Returns (iterations, lo, hi, converged) where
-    lo/hi are min/max of V_{k+1} - V_k at the last sweep. The sweep is inlined (not a
-    call to a parallel kernel) so that the serial and parallel builds are independent."""
+@njit(cache=True, inline="always")
+def _backup_dense_active(P2, r, gamma, V, s, A, S, active, Qb):
+    """:func:`_backup_dense` over the actions still active at ``s``; stores each
+    computed action value in ``Qb`` (row ``s*A + a``)."""
+    best = -np.inf
+    arg = 0
+    for a in range(A):
+        row = s * A + a
+        if active[row]:
+            acc = 0.0
+            for j in range(S):
+                acc += P2[row, j] * V[j]
+            q = r[row] + gamma * acc
+            Qb[row] = q
+            if q > best:
+                best = q
+                arg = a
+    return best, arg
+
+
+@njit(cache=True, inline="always")
+def _backup_csr_active(data, indices, indptr, r, gamma, V, s, A, active, Qb):
+    """The same for a CSR (S*A, S) P."""
+    best = -np.inf
+    arg = 0
+    for a in range(A):
+        row = s * A + a
+        if active[row]:
+            acc = 0.0
+            for k in range(indptr[row], indptr[row + 1]):
+                acc += data[k] * V[indices[k]]
+            q = r[row] + gamma * acc
+            Qb[row] = q
+            if q > best:
+                best = q
+                arg = a
+    return best, arg
+
+
+@njit(cache=True)
+def _eliminate(active, Qb, W, A, threshold):
+    """Deactivate every action whose value from this sweep is more than ``threshold``
+    below the best at its state (the MacQueen test; see
+    :func:`provable.backends.value_iteration_loop`). Returns the number still active."""
+    n = 0
+    for s in range(W.shape[0]):
+        for a in range(A):
+            row = s * A + a
+            if active[row]:
+                if W[s] - Qb[row] > threshold:
+                    active[row] = False
+                else:
+                    n += 1
+    return n
+
+
+@njit(cache=True)
+def _elimination_threshold(gamma, lo, hi, W, rmax, width):
+    """``c (max u - min u)`` widened by the rounding error ``d`` of each computed value
+    (Higham's dot-product bound, ``width`` the widest row of P): every action value
+    and every entry of ``u`` is within ``2d`` of its exact counterpart."""
+    vmax = 0.0
+    for s in range(W.shape[0]):
+        v = abs(W[s])
+        if v > vmax:
+            vmax = v
+    vmax += max(abs(lo), abs(hi))  # bounds the previous iterate too
+    u = 2.220446049250313e-16
+    d = (width + 4) * u * (rmax + vmax)
+    return gamma / (1.0 - gamma) * ((hi - lo) * (1.0 + 4.0 * u) + 4.0 * d) + 4.0 * d
+
+
+def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span, active, rmax):
+    """VI from V (updated in place). Returns (iterations, lo, hi, converged, n_active)
+    where lo/hi are min/max of V_{k+1} - V_k at the last sweep. ``active`` (S*A bools,
+    updated in place) holds the actions swept; with ``rmax >= 0`` the sweep eliminates
+    certified-suboptimal actions from it (``rmax = max |r|``; -1 turns elimination
+    off). The sweep is inlined (not a call to a parallel kernel) so that the serial
+    and parallel builds are independent."""
     S = V.shape[0]
     A = P2.shape[0] // S
     W = np.empty_like(V)
+    Qb = np.empty(S * A)
     lo = 0.0
     hi = 0.0
     it = 0
+    n_active = 0
+    for row in range(S * A):
+        n_active += active[row]
     while it < max_iter:
         for s in prange(S):
-            W[s], pi[s] = _backup_dense(P2, r, gamma, V, s, A, S)
+            W[s], pi[s] = _backup_dense_active(P2, r, gamma, V, s, A, S, active, Qb)
         lo, hi = _diff_update(V, W)
         it += 1
         if _bound(gamma, lo, hi, span) <= tol:
-            return it, lo, hi, True
-    return it, lo, hi, False
+            return it, lo, hi, True, n_active
+        if rmax >= 0.0 and n_active > S:
+            n_active = _eliminate(active, Qb, V, A,
+                                  _elimination_threshold(gamma, lo, hi, V, rmax, S))
+    return it, lo, hi, False, n_active
 
 
-def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span):
+@njit(cache=True)
+def finish_matvec_sweep(PV, r, gamma, active, Qb, W, pi):
+    """Complete a sweep from ``PV = P @ V`` (computed by BLAS outside numba): the
+    action values of the active actions into ``Qb``, their max and argmax into ``W``
+    and ``pi``."""
+    S = W.shape[0]
+    A = PV.shape[0] // S
+    for s in range(S):
+        best = -np.inf
+        arg = 0
+        for a in range(A):
+            row = s * A + a
+            if active[row]:
+                q = r[row] + gamma * PV[row]
+                Qb[row] = q
+                if q > best:
+                    best = q
+                    arg = a
+        W[s] = best
+        pi[s] = arg
+
+
+def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span, active, rmax):
     """CSR version of :func:`_vi_dense`."""
     S = V.shape[0]
     A = (indptr.shape[0] - 1) // S
     W = np.empty_like(V)
+    Qb = np.empty(S * A)
+    width = 0
+    for row in range(S * A):
+        width = max(width, indptr[row + 1] - indptr[row])
     lo = 0.0
     hi = 0.0
     it = 0
+    n_active = 0
+    for row in range(S * A):
+        n_active += active[row]
     while it < max_iter:
         for s in prange(S):
-            W[s], pi[s] = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
+            W[s], pi[s] = _backup_csr_active(data, indices, indptr, r, gamma, V, s, A,
+                                             active, Qb)
         lo, hi = _diff_update(V, W)
         it += 1
         if _bound(gamma, lo, hi, span) <= tol:
-            return it, lo, hi, True
-    return it, lo, hi, False
+            return it, lo, hi, True, n_active
+        if rmax >= 0.0 and n_active > S:
+            n_active = _eliminate(active, Qb, V, A,
+                                  _elimination_threshold(gamma, lo, hi, V, rmax, width))
+    return it, lo, hi, False, n_active
 
 
 vi_dense = njit(cache=True, fastmath=_FM)(_vi_dense)

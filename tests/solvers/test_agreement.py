@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import provable as pv
 from provable.proofs_checks import strategies as pst
+from provable.solvers._common import policy_matrix
 
 MDPS = pst.tabular_mdps(min_states=2, max_states=30, max_actions=4, max_reward=1.0)
 SMALL = pst.tabular_mdps(min_states=2, max_states=8, max_actions=3)
@@ -163,3 +164,28 @@ def test_multichain_average_reward_is_refused_clearly():
     mdp = pv.TabularMDP(P, R)
     with pytest.raises(pv.errors.NotSupported, match="multichain"):
         pv.solvers.average_reward(mdp, "lp")
+
+
+def test_large_sparse_evaluation_matches_sparse_lu():
+    """From 1000 sparse states on, policy evaluation runs GMRES with refinement (a
+    sparse LU of a random graph fills in); it must match the LU answer to rounding,
+    and PI on a 20000-state sparse MDP must agree with VI."""
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
+    mdp = pv.mdp.random_mdp(1500, 4, gamma=0.95, nnz_per_row=8, seed=5)
+    policy = np.random.default_rng(0).integers(0, mdp.A, mdp.S)
+    P_pi, r_pi = policy_matrix(mdp, policy)
+    lu = spla.spsolve(sp.csc_matrix(sp.identity(mdp.S) - mdp.gamma * P_pi), r_pi)
+    np.testing.assert_allclose(pv.solvers.evaluate_policy(mdp, policy), lu, rtol=0, atol=1e-11)
+    occ_lu = (1 - mdp.gamma) * spla.spsolve(
+        sp.csc_matrix(sp.identity(mdp.S) - mdp.gamma * P_pi.T), np.full(mdp.S, 1 / mdp.S))
+    occ = pv.solvers.occupancy(mdp, policy)
+    np.testing.assert_allclose(occ.sum(axis=1), occ_lu, rtol=0, atol=1e-13)
+
+    big = pv.mdp.random_mdp(20_000, 4, gamma=0.95, nnz_per_row=8, seed=6)
+    pi_res = pv.solvers.policy_iteration(big)
+    vi_res = pv.solvers.value_iteration(big, tol=1e-9)
+    assert pi_res.converged and pi_res.error_bound < 1e-9
+    assert np.abs(pi_res.V - vi_res.V).max() <= pi_res.error_bound + vi_res.error_bound
+    np.testing.assert_array_equal(pi_res.policy, vi_res.policy)

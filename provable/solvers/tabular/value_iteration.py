@@ -56,7 +56,7 @@ def _check_discounted(mdp: TabularMDP, name: str) -> None:
 
 def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
                     max_iter: int | None = None, V0: Any = None, gauss_seidel: bool = False,
-                    backend: str = "auto") -> SolveResult:
+                    eliminate: bool = True, backend: str = "auto") -> SolveResult:
     """Value iteration until the certified bound on ``max|V - V*|`` is at most ``tol``.
 
     Parameters
@@ -72,7 +72,12 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     V0 : array_like (S,), optional
         Starting values (default 0).
     gauss_seidel : bool
-        In-place sweeps (sup-norm rule, numba, dense only).
+        In-place sweeps (sup-norm rule, numba, dense only; no action elimination).
+    eliminate : bool, default True
+        Drop actions once they are certified suboptimal (MacQueen's test, see
+        :func:`provable.backends.value_iteration_loop`), so later sweeps read only the
+        rows of P that can still be optimal. V* is unchanged, so is the certificate.
+        The numpy and numba back ends eliminate; torch does not.
     backend : {"auto", "numpy", "numba", "torch"}
 
     Returns
@@ -80,7 +85,8 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     SolveResult
         ``error_bound`` certifies ``max|V - V*|``; ``policy_error_bound`` certifies the
         greedy policy's suboptimality (``2 * error_bound * gamma / (1 - gamma)`` at most,
-        Singh & Yee 1994).
+        Singh & Yee 1994). ``eliminated`` counts the state-action pairs dropped as
+        certified suboptimal; ``Q`` is computed afresh over all actions.
 
     Examples
     --------
@@ -116,8 +122,11 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
         used, stop_used = "numba", "sup"
     else:
         used = resolve(backend, P2=P2)
+        if backend == "auto" and eliminate and used == "numpy":
+            used = "numba"  # its loop sweeps with the same BLAS matvec, then only live rows
+        active = np.ones(r.shape[0], dtype=bool) if eliminate else None
         V, pi, it, lo, hi, conv = value_iteration_loop(P2, r, gamma, V, tol, max_iter,
-                                                       stop == "span", used)
+                                                       stop == "span", used, active)
         if stop == "span":
             V = V + c * (lo + hi) / 2
             bound = c * (hi - lo) / 2
@@ -125,11 +134,16 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
             bound = c * max(abs(lo), abs(hi))
         stop_used = stop
     bound += rounding_slack(mdp, V, gamma)
+    eliminated = 0 if gauss_seidel or not eliminate else int(active.size - active.sum())
     Q = q_from_v(mdp, V)
-    policy = greedy(Q)
+    # greedy among the actions still live: the eliminated ones are certified suboptimal
+    policy = greedy(Q if not eliminated else np.where(active.reshape(Q.shape), Q, -np.inf))
     msg = (f"{stop_used}-norm bound {bound:.3g} <= tol {tol:g} after {it} sweeps" if conv else
            f"max_iter={max_iter} reached; certified bound is {bound:.3g} > tol {tol:g}")
+    if eliminated:
+        msg += f"; {eliminated} of {active.size} state-action pairs eliminated as suboptimal"
     return SolveResult(V=V, Q=Q, policy=policy, iterations=int(it), error_bound=float(bound),
                        converged=bool(conv), method="value_iteration", backend=used,
                        seconds=time.perf_counter() - t0, message=msg,
-                       policy_error_bound=float(2 * bound / (1 - gamma)) if gamma < 1 else np.inf)
+                       policy_error_bound=float(2 * bound / (1 - gamma)) if gamma < 1 else np.inf,
+                       eliminated=eliminated)
