@@ -97,6 +97,15 @@ def dense_case(S, A, gamma, rows):
     t_ours = best_of(lambda: pv.solve(mdp, tol=1e-6), repeat=3)
     res = pv.solve(mdp, tol=1e-6)
     err_ours = float(np.abs(res.V - exact.V).max())
+    t_noelim = best_of(lambda: pv.solvers.value_iteration(mdp, tol=1e-6, eliminate=False),
+                       repeat=3)
+
+    def loop(active):
+        return pv.backends.value_iteration_loop(P2, r, gamma, np.zeros(S), 1e-6, 10_000, True,
+                                                "numba", active)
+
+    t_loop = best_of(lambda: loop(np.ones(S * A, dtype=bool)), repeat=5)
+    loop_iters = loop(np.ones(S * A, dtype=bool))[2]
 
     def tbx_vi():
         with warnings.catch_warnings():
@@ -114,7 +123,9 @@ def dense_case(S, A, gamma, rows):
     t_pi = best_of(tbx_pi, repeat=1)
     err_vi = float(np.abs(np.array(tbx_vi().V) - exact.V).max())
     return dict(t_ours=t_ours, err_ours=err_ours, bound=res.error_bound, method=res.method,
-                iters=res.iterations, t_vi=t_vi, err_vi=err_vi, t_pi=t_pi)
+                iters=res.iterations, t_vi=t_vi, err_vi=err_vi, t_pi=t_pi,
+                eliminated=res.get("eliminated", 0), SA=S * A, t_noelim=t_noelim,
+                t_sweep_avg=t_loop / loop_iters, t_tbx_sweep=tbx)
 
 
 def sparse_case(S, A, nnz, gamma, rows):
@@ -136,7 +147,11 @@ def sparse_case(S, A, nnz, gamma, rows):
                  pv.backends.resolve("auto", P2=P2)))
     t_ours = best_of(lambda: pv.solve(mdp, tol=1e-6), repeat=2)
     res = pv.solve(mdp, tol=1e-6)
-    return dict(t_ours=t_ours, iters=res.iterations, bound=res.error_bound)
+    t_pi = best_of(lambda: pv.solvers.policy_iteration(mdp), repeat=1)
+    pi_res = pv.solvers.policy_iteration(mdp)
+    return dict(t_ours=t_ours, iters=res.iterations, bound=res.error_bound,
+                eliminated=res.get("eliminated", 0), t_pi=t_pi, pi_bound=pi_res.error_bound,
+                pi_iters=pi_res.iterations)
 
 
 def small_case(n, S, A, gamma):
@@ -195,8 +210,14 @@ def main() -> None:
           f"pymdptoolbox VI {d['t_vi'] * 1e3:.1f} ms (true error {d['err_vi']:.2g}, not "
           f"certified), PI {d['t_pi'] * 1e3:.1f} ms; ratio best-tbx/ours = "
           f"{best_tbx / d['t_ours']:.1f} (goal >= 3)")
+    print(f"  action elimination: {d['eliminated']} of {d['SA']} state-action pairs dropped as "
+          f"certified suboptimal; the same solve without it {d['t_noelim'] * 1e3:.1f} ms. A VI "
+          f"sweep averaged over the solve: {d['t_sweep_avg'] * 1e3:.2f} ms, "
+          f"{d['t_tbx_sweep'] / d['t_sweep_avg']:.1f}x faster than pymdptoolbox's full sweep "
+          f"(a full sweep itself: see the table)")
     print(f"sparse S={S_s}, certified 1e-6: ours {s['t_ours']:.2f} s ({s['iters']} sweeps, "
-          f"bound {s['bound']:.2g})")
+          f"bound {s['bound']:.2g}, {s['eliminated']} pairs eliminated); policy iteration "
+          f"{s['t_pi']:.2f} s ({s['pi_iters']} improvements, bound {s['pi_bound']:.2g})")
     sm = small_case(n_small, 10, 3, 0.95)
     print(f"{n_small} small MDPs (S=10, A=3), certified 1e-6: pv.solve one by one "
           f"{sm['t_ours'] * 1e3:.0f} ms; batched numba kernel {sm['t_batch'] * 1e3:.1f} ms; "

@@ -181,8 +181,15 @@ def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span, active, rmax):
     for row in range(S * A):
         n_active += active[row]
     while it < max_iter:
-        for s in prange(S):
-            W[s], pi[s] = _backup_dense_active(P2, r, gamma, V, s, A, S, active, Qb)
+        if n_active < S * A:
+            for s in prange(S):
+                W[s], pi[s] = _backup_dense_active(P2, r, gamma, V, s, A, S, active, Qb)
+        elif rmax >= 0.0:  # all live, elimination on: keep the action values
+            for s in prange(S):
+                W[s], pi[s] = _backup_dense_active(P2, r, gamma, V, s, A, S, active, Qb)
+        else:  # the plain sweep
+            for s in prange(S):
+                W[s], pi[s] = _backup_dense(P2, r, gamma, V, s, A, S)
         lo, hi = _diff_update(V, W)
         it += 1
         if _bound(gamma, lo, hi, span) <= tol:
@@ -231,9 +238,13 @@ def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span, active,
     for row in range(S * A):
         n_active += active[row]
     while it < max_iter:
-        for s in prange(S):
-            W[s], pi[s] = _backup_csr_active(data, indices, indptr, r, gamma, V, s, A,
-                                             active, Qb)
+        if n_active < S * A or rmax >= 0.0:
+            for s in prange(S):
+                W[s], pi[s] = _backup_csr_active(data, indices, indptr, r, gamma, V, s, A,
+                                                 active, Qb)
+        else:  # the plain sweep
+            for s in prange(S):
+                W[s], pi[s] = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
         lo, hi = _diff_update(V, W)
         it += 1
         if _bound(gamma, lo, hi, span) <= tol:

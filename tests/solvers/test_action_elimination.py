@@ -53,7 +53,7 @@ def test_tied_optimal_actions_both_survive():
        tol=st.sampled_from([1e-3, 1e-8]))
 def test_elimination_keeps_the_certificate(mdp, tol):
     exact = pv.solvers.exact_solve(mdp)
-    on = pv.solvers.value_iteration(mdp, tol=tol)
+    on = pv.solvers.value_iteration(mdp, tol=tol, eliminate=True)
     off = pv.solvers.value_iteration(mdp, tol=tol, eliminate=False)
     assert off.eliminated == 0
     for res in (on, off):
@@ -70,7 +70,7 @@ def test_large_problem_eliminates_and_agrees(sparse):
     kw = {"nnz_per_row": 12} if sparse else {}
     mdp = pv.mdp.random_mdp(400, 8, gamma=0.95, seed=11, **kw)
     ref = pv.solvers.policy_iteration(mdp)
-    results = [pv.solvers.value_iteration(mdp, tol=1e-8, backend=b)
+    results = [pv.solvers.value_iteration(mdp, tol=1e-8, backend=b, eliminate=True)
                for b in ("auto", "numba", "numpy")]
     results.append(pv.solvers.value_iteration(mdp, tol=1e-8, eliminate=False))
     for res in results:
@@ -82,3 +82,15 @@ def test_large_problem_eliminates_and_agrees(sparse):
     # the eliminated pairs are suboptimal by more than PI's own rounding
     gone = _eliminated_after(mdp, "auto")
     assert (ref.V[:, None] - ref.Q)[gone].min() > 0
+
+
+def test_default_eliminates_only_where_rows_are_long():
+    dense = pv.mdp.random_mdp(300, 4, gamma=0.9, seed=1)  # rows of 300 entries
+    short = pv.mdp.random_mdp(30_000, 4, gamma=0.9, nnz_per_row=8, seed=1)
+    tiny = pv.mdp.random_mdp(10, 3, gamma=0.9, seed=1)
+    assert pv.solvers.value_iteration(dense, tol=1e-6).eliminated > 0
+    assert pv.solvers.value_iteration(short, tol=1e-6).eliminated == 0
+    assert pv.solvers.value_iteration(tiny, tol=1e-6).eliminated == 0
+    assert pv.solvers.value_iteration(tiny, tol=1e-6, eliminate=True).eliminated > 0
+    with pytest.raises(pv.errors.InvalidType, match="eliminate"):
+        pv.solvers.value_iteration(tiny, eliminate="yes")

@@ -30,6 +30,11 @@ from provable.solvers._result import SolveResult
 
 __all__ = ["value_iteration", "default_max_iter"]
 
+# default action elimination: P large enough that sweeps dominate the bookkeeping, and
+# rows long enough (in stored entries) that skipping one skips whole cache lines
+ELIMINATE_MIN_SIZE = 100_000
+ELIMINATE_MIN_ROW = 32
+
 
 def default_max_iter(mdp: TabularMDP, tol: float, V0: np.ndarray | None = None) -> int:
     """Iterations after which the a-priori bound
@@ -56,7 +61,7 @@ def _check_discounted(mdp: TabularMDP, name: str) -> None:
 
 def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
                     max_iter: int | None = None, V0: Any = None, gauss_seidel: bool = False,
-                    eliminate: bool = True, backend: str = "auto") -> SolveResult:
+                    eliminate: bool | None = None, backend: str = "auto") -> SolveResult:
     """Value iteration until the certified bound on ``max|V - V*|`` is at most ``tol``.
 
     Parameters
@@ -73,11 +78,15 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
         Starting values (default 0).
     gauss_seidel : bool
         In-place sweeps (sup-norm rule, numba, dense only; no action elimination).
-    eliminate : bool, default True
+    eliminate : bool, optional
         Drop actions once they are certified suboptimal (MacQueen's test, see
         :func:`provable.backends.value_iteration_loop`), so later sweeps read only the
         rows of P that can still be optimal. V* is unchanged, so is the certificate.
-        The numpy and numba back ends eliminate; torch does not.
+        Default: on where skipping a row saves memory traffic, i.e. P has at least
+        ``ELIMINATE_MIN_SIZE`` stored entries and rows of at least
+        ``ELIMINATE_MIN_ROW`` of them on average (a short sparse row shares its cache
+        lines with its neighbours, and the bookkeeping then costs ~15%). The numpy and
+        numba back ends eliminate; torch does not.
     backend : {"auto", "numpy", "numba", "torch"}
 
     Returns
@@ -98,6 +107,10 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     _check_discounted(mdp, "value_iteration")
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     check_choice("stop", stop, ("span", "sup"))
+    if eliminate is not None and not isinstance(eliminate, (bool, np.bool_)):
+        from provable.errors import InvalidType
+
+        raise InvalidType(f"eliminate has type {type(eliminate).__name__}, expected bool or None")
     V = np.zeros(mdp.S) if V0 is None else np.array(V0, dtype=float)
     if V.shape != (mdp.S,):
         from provable.errors import InvalidArgument
@@ -122,6 +135,9 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
         used, stop_used = "numba", "sup"
     else:
         used = resolve(backend, P2=P2)
+        if eliminate is None:
+            stored = P2.nnz if mdp.sparse else P2.size
+            eliminate = stored >= ELIMINATE_MIN_SIZE and stored >= ELIMINATE_MIN_ROW * P2.shape[0]
         if backend == "auto" and eliminate and used == "numpy":
             used = "numba"  # its loop sweeps with the same BLAS matvec, then only live rows
         active = np.ones(r.shape[0], dtype=bool) if eliminate else None
