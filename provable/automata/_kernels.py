@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from provable._numba import serial_and_parallel
+
 __all__: list[str] = []
 
 
@@ -38,9 +40,9 @@ def _accept_prefixes_py(delta, start, labels, words, lengths, out):  # pragma: n
 
 
 # one source, two builds: the serial one is called from other (non-parallel) cached
-# kernels, which must not call a cached parallel kernel
-_accept_prefixes = njit(cache=True, parallel=True)(_accept_prefixes_py)
-_accept_prefixes_serial = njit(cache=True)(_accept_prefixes_py)
+# kernels, which must not call a cached parallel kernel (and the two builds must not
+# share a function object, see provable._numba)
+_accept_prefixes_serial, _accept_prefixes = serial_and_parallel(_accept_prefixes_py)
 
 
 @njit(cache=True)

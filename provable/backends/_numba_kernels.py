@@ -2,13 +2,16 @@
 
 Private: called by :mod:`provable.backends` with validated, contiguous float64 arrays.
 Each sweep exists in a serial and a parallel build compiled from the same Python
-function (``prange`` is ``range`` in the serial build). Compilation is lazy and cached.
+function (``prange`` is ``range`` in the serial build; see :mod:`provable._numba` for
+why the two must not share a function object). Compilation is lazy and cached.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+
+from provable._numba import serial_and_parallel
 
 
 @njit(cache=True, inline="always")
@@ -63,10 +66,8 @@ def _sweep_csr(data, indices, indptr, r, gamma, V, outV, outpi):
 # memory-bandwidth floor needs SIMD loads; "reassoc" alone does not vectorise it); we
 # deliberately leave out "nnan"/"ninf" so -inf and NaN keep their IEEE meaning in the max.
 _FM = {"reassoc", "nsz", "arcp", "contract"}
-sweep_dense = njit(cache=True, fastmath=_FM)(_sweep_dense)
-sweep_dense_par = njit(cache=True, parallel=True, fastmath=_FM)(_sweep_dense)
-sweep_csr = njit(cache=True, fastmath=_FM)(_sweep_csr)
-sweep_csr_par = njit(cache=True, parallel=True, fastmath=_FM)(_sweep_csr)
+sweep_dense, sweep_dense_par = serial_and_parallel(_sweep_dense, fastmath=_FM)
+sweep_csr, sweep_csr_par = serial_and_parallel(_sweep_csr, fastmath=_FM)
 
 
 @njit(cache=True)
@@ -255,10 +256,8 @@ def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span, active,
     return it, lo, hi, False, n_active
 
 
-vi_dense = njit(cache=True, fastmath=_FM)(_vi_dense)
-vi_dense_par = njit(cache=True, parallel=True, fastmath=_FM)(_vi_dense)
-vi_csr = njit(cache=True, fastmath=_FM)(_vi_csr)
-vi_csr_par = njit(cache=True, parallel=True, fastmath=_FM)(_vi_csr)
+vi_dense, vi_dense_par = serial_and_parallel(_vi_dense, fastmath=_FM)
+vi_csr, vi_csr_par = serial_and_parallel(_vi_csr, fastmath=_FM)
 
 
 @njit(cache=True, fastmath=_FM)
