@@ -154,7 +154,7 @@ def value_iteration_loop(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, to
     return V, pi, max_iter, lo, hi, False
 
 
-_EPS = float(np.finfo(float).eps) / 2
+_EPS = float(np.finfo(float).eps)  # as in the numba kernels (conservative: 2u)
 
 
 def _vi_dense_matvec_then_rows(P2: np.ndarray, r: np.ndarray, gamma: float, V: np.ndarray,
