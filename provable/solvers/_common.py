@@ -106,9 +106,9 @@ _SPARSE_ITERATIVE_MIN = 1000
 
 def _solve(M: Any, b: np.ndarray) -> np.ndarray:
     """Solve ``M x = b``: dense LU; sparse LU for small sparse M; for larger sparse M,
-    GMRES with one step of iterative refinement, accepted only if the infinity-norm
-    residual is at the level of an LU solve's backward error
-    (``64 eps (|M| |x| + |b|)``), else sparse LU after all."""
+    GMRES, re-run on the true residual (iterative refinement) up to three times and
+    accepted only once every residual is at the level of an LU solve's backward error
+    (``64 eps (|M| |x| + |b|)``); else sparse LU after all."""
     if not sp.issparse(M):
         return np.linalg.solve(M, b)
     n = M.shape[0]
@@ -121,7 +121,7 @@ def _solve(M: Any, b: np.ndarray) -> np.ndarray:
             scale = absM @ np.abs(x) + np.abs(b)
             if np.all(np.abs(res) <= 64 * _U * scale):
                 return x
-            dx, info = spla.gmres(M, res, rtol=1e-12, atol=0.0, restart=min(n, 50),
+            dx, _ = spla.gmres(M, res, rtol=1e-12, atol=0.0, restart=min(n, 50),
                                   maxiter=200)
             x = x + dx
         res = b - M @ x
