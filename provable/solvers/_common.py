@@ -130,6 +130,47 @@ def _solve(M: Any, b: np.ndarray) -> np.ndarray:
     return spla.spsolve(sp.csc_matrix(M), b)
 
 
+def _closed_classes(P: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Strongly connected components of the chain ``P`` and which of them are closed
+    (recurrent): ``(labels, closed)`` with ``closed[c]`` for component ``c``."""
+    n, labels = connected_components(P, directed=True, connection="strong")
+    closed = np.ones(n, dtype=bool)
+    coo = P.tocoo()
+    mask = coo.data > 0
+    cross = labels[coo.row[mask]] != labels[coo.col[mask]]
+    closed[np.unique(labels[coo.row[mask][cross]])] = False
+    return labels, closed
+
+
+def _stationary_distribution(Pc: Any) -> np.ndarray:
+    r"""Stationary distribution :math:`\mu = \mu P_c`, :math:`\sum \mu = 1` of an
+    irreducible chain ``Pc`` (one closed class).
+
+    Small chains: least squares on the bordered dense system. From 1000 states: the
+    sparse system with its first balance equation replaced by the normalisation
+    (non-singular for an irreducible chain), solved as in policy evaluation; the
+    answer is checked (balance residual at most ``1e-12``), never assumed.
+    """
+    m = Pc.shape[0]
+    if m < _SPARSE_ITERATIVE_MIN:
+        Pd = Pc.toarray() if sp.issparse(Pc) else np.asarray(Pc)
+        M = np.vstack([Pd.T - np.eye(m), np.ones((1, m))])
+        b = np.zeros(m + 1)
+        b[-1] = 1.0
+        return np.linalg.lstsq(M, b, rcond=None)[0]
+    Pc = sp.csr_matrix(Pc)
+    M = (sp.identity(m, format="csr") - Pc.T.tocsr()).tocsr()
+    M = sp.vstack([sp.csr_matrix(np.ones((1, m))), M[1:]]).tocsr()
+    b = np.zeros(m)
+    b[0] = 1.0
+    mu = _solve(M, b)
+    resid = float(np.abs(mu @ Pc - mu).max())
+    if resid > 1e-12 or mu.min() < -1e-12:
+        raise InvalidModel(f"stationary distribution not found to 1e-12 (balance residual "
+                           f"{resid:.2g}, min {mu.min():.2g}); is the chain irreducible?")
+    return mu
+
+
 def policy_gain(P_pi: Any, r_pi: np.ndarray) -> np.ndarray:
     """Exact long-run average reward of every state under a fixed chain ``P_pi``.
 
@@ -138,22 +179,11 @@ def policy_gain(P_pi: Any, r_pi: np.ndarray) -> np.ndarray:
     """
     P = sp.csr_matrix(P_pi)
     S = P.shape[0]
-    n, labels = connected_components(P, directed=True, connection="strong")
-    closed = np.ones(n, dtype=bool)
-    coo = P.tocoo()
-    mask = coo.data > 0
-    cross = labels[coo.row[mask]] != labels[coo.col[mask]]
-    closed[np.unique(labels[coo.row[mask][cross]])] = False
+    labels, closed = _closed_classes(P)
     g = np.full(S, np.nan)
     for c in np.flatnonzero(closed):
         idx = np.flatnonzero(labels == c)
-        Pc = P[idx][:, idx].toarray()
-        m = len(idx)
-        M = np.vstack([(Pc.T - np.eye(m)), np.ones((1, m))])
-        b = np.zeros(m + 1)
-        b[-1] = 1.0
-        mu = np.linalg.lstsq(M, b, rcond=None)[0]
-        g[idx] = mu @ r_pi[idx]
+        g[idx] = _stationary_distribution(P[idx][:, idx]) @ r_pi[idx]
     trans = np.isnan(g)
     if trans.any():
         T = np.flatnonzero(trans)
@@ -232,14 +262,14 @@ def occupancy(mdp: TabularMDP, policy: Any, initial: Any = None) -> np.ndarray:
     pi = as_stochastic_policy(mdp, policy)
     P_pi, r_pi = policy_matrix(mdp, policy)
     if mdp.criterion == "average":
-        P = sp.csr_matrix(P_pi).toarray()
-        M = np.vstack([P.T - np.eye(S), np.ones((1, S))])
-        b = np.zeros(S + 1)
-        b[-1] = 1
-        mu = np.linalg.lstsq(M, b, rcond=None)[0]
-        if np.abs(M @ mu - b).max() > 1e-8:
+        P = sp.csr_matrix(P_pi)
+        labels, closed = _closed_classes(P)
+        if closed.sum() > 1:
             raise InvalidModel("the chain of this policy has several recurrent classes; "
                                "its stationary distribution is not unique")
+        idx = np.flatnonzero(labels == np.flatnonzero(closed)[0])
+        mu = np.zeros(S)  # transient states have no stationary mass
+        mu[idx] = _stationary_distribution(P[idx][:, idx])
         return mu[:, None] * pi
     I = sp.identity(S, format="csr") if mdp.sparse else np.eye(S)
     M = (I - mdp.gamma * P_pi)

@@ -189,3 +189,29 @@ def test_large_sparse_evaluation_matches_sparse_lu():
     assert pi_res.converged and pi_res.error_bound < 1e-9
     assert np.abs(pi_res.V - vi_res.V).max() <= pi_res.error_bound + vi_res.error_bound
     np.testing.assert_array_equal(pi_res.policy, vi_res.policy)
+
+
+def test_large_sparse_average_reward_evaluation():
+    """A stationary distribution from 1000 states on is a sparse solve (the dense
+    bordered least squares is O(S^3) and S^2 memory); it must match dense least squares
+    at S=1500, and at S=20000 the gain of RVI's policy from its stationary distribution
+    must lie in RVI's certified gain interval."""
+    import scipy.sparse as sp
+
+    from provable.solvers._common import _stationary_distribution
+
+    chain = pv.mdp.random_mdp(1500, 1, gamma=0.9, nnz_per_row=6, seed=2).P
+    Pd = chain.toarray()
+    M = np.vstack([Pd.T - np.eye(1500), np.ones((1, 1500))])
+    ref = np.linalg.lstsq(M, np.r_[np.zeros(1500), 1.0], rcond=None)[0]
+    np.testing.assert_allclose(_stationary_distribution(sp.csr_matrix(chain)), ref,
+                               rtol=0, atol=1e-13)
+
+    mdp = pv.mdp.random_mdp(20_000, 4, gamma=0.95, nnz_per_row=8, seed=6).with_gamma(None)
+    res = pv.solvers.average_reward(mdp, tol=1e-9)
+    assert res.converged
+    gains = pv.solvers.evaluate_policy(mdp, res.policy)
+    assert np.abs(gains - res.gain).max() <= res.error_bound + 1e-12
+    d = pv.solvers.occupancy(mdp, res.policy)
+    assert abs(d.sum() - 1) < 1e-12 and d.min() >= -1e-15
+    assert abs((d * mdp.R).sum() - res.gain) <= res.error_bound + 1e-12
