@@ -215,3 +215,13 @@ def test_large_sparse_average_reward_evaluation():
     d = pv.solvers.occupancy(mdp, res.policy)
     assert abs(d.sum() - 1) < 1e-12 and d.min() >= -1e-15
     assert abs((d * mdp.R).sum() - res.gain) <= res.error_bound + 1e-12
+
+
+def test_exact_solve_refuses_large_mdps_at_once():
+    mdp = pv.mdp.random_mdp(101, 2, gamma=0.9, seed=0)
+    with pytest.raises(pv.errors.InvalidArgument, match=r"S=101 .*max_states=100"):
+        pv.solvers.exact_solve(mdp)
+    small = pv.mdp.random_mdp(5, 2, gamma=0.9, seed=0)
+    with pytest.raises(pv.errors.InvalidArgument, match="max_states"):
+        pv.solvers.exact_solve(small, max_states=4)
+    assert pv.solvers.exact_solve(small, max_states=5).converged
