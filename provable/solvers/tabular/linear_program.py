@@ -43,6 +43,10 @@ def linear_program(mdp: TabularMDP, *, solver: str = "highs", formulation: str =
                    initial: Any = None) -> SolveResult:
     """Solve a discounted MDP by linear programming.
 
+    For moderate sizes: HiGHS took 2.9 s at S=1000 and 24 s at S=2000 on random sparse
+    MDPs (A=4, 8 entries a row, 2 cores), growing about like S^3; use
+    ``value_iteration`` or ``policy_iteration`` (certified too) for larger models.
+
     Parameters
     ----------
     mdp : TabularMDP
