@@ -422,16 +422,8 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
     nmiss = 0
     maxlen = 0
     misslen = 0
+    _trie_lookup(child, label, codes, lens, out)
     for b in range(B):
-        node = 0
-        ok = True
-        for t in range(lens[b]):
-            c = child[node, codes[b, t]]
-            if c < 0:
-                ok = False
-                break
-            node = c
-        out[b] = label[node] if ok else -1
         if out[b] < 0:
             nmiss += 1
             misslen += lens[b]
