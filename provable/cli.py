@@ -6,14 +6,23 @@
                     [--scheduler ADDR] [--seed S] [--force] [--load MODULE]
     provable claims [--out DIR]
     provable rates [--format markdown|latex|html|json] [--setting S] [--quantity Q] [--kind K]
-    provable solve FILE [--method auto] [--tol 1e-8]
+    provable solve FILE [--method auto] [--tol 1e-8] [--max-states 30]
 
 Heavy modules (numpy, matplotlib, joblib, the claim modules) are imported inside the
 commands, so ``provable --help`` answers at once.
 
 Exit codes of ``verify``: 0 when every claim holds or is inconclusive and every
 negative control of a claim that holds says ``violated``; 1 when a claim is
-``violated`` or a control fails; 2 for bad input (unknown claim id, bad option).
+``violated`` or a control fails; 2 for bad input (unknown claim id, bad option); 3 when
+nothing is violated but a claim could not run (status ``error``: its experiment raised,
+or its worker process died twice; errors are never cached, a re-run retries them).
+
+Exit codes of ``solve``: 0 when the model was solved (whether or not the solver
+converged: see ``converged`` in its table); 2 for bad input: a missing, unreadable,
+malformed or oversized model file, or a bad option, with a one-line message and no
+traceback; 3 for an unexpected internal error (with its traceback, to be reported).
+The model file is loaded by :func:`provable.mdp.load`, whose checks and size cap
+(``PROVABLE_MAX_BYTES``, default 4 GiB) apply.
 """
 
 from __future__ import annotations
@@ -51,7 +60,7 @@ class Format(str, Enum):
 
 
 _STYLE = {"holds": "green", "violated": "bold red", "inconclusive": "yellow",
-          "missing": "bold red"}
+          "error": "bold magenta", "missing": "bold red"}
 
 _OutOption = Annotated[Path, typer.Option("--out", "-o", help="Report directory.")]
 _LoadOption = Annotated[list[str] | None, typer.Option(
@@ -109,13 +118,19 @@ def verify(
         "--force", help="Recompute instead of reading cached verdicts.")] = False,
     load: _LoadOption = None,
 ) -> None:
-    """Check claims and write report.md, results.json and plots into --out."""
+    """Check claims and write report.md, results.json and plots into --out.
+
+    Exit codes: 0 every claim holds (with a control that says violated) or is
+    inconclusive; 1 a claim is violated or a control failed; 2 bad input; 3 a claim
+    could not run (error: not cached, re-run to retry).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
     from rich.text import Text
 
     from provable.errors import ProvableError
     from provable.proofs_checks import _report, failures, get_claim, verify_all
+    from provable.proofs_checks._report import exit_code
     from provable.proofs_checks._runner import load_claim_modules
 
     console, err = _consoles()
@@ -161,13 +176,13 @@ def verify(
     for v in verdicts:
         ctrl = v.get("control")
         cs = ctrl.get("status") if isinstance(ctrl, dict) else (
-            "—" if v.get("status") == "inconclusive" else "missing")
+            "—" if v.get("status") in ("inconclusive", "error") else "missing")
         table.add_row(Text(str(v.get("claim"))), _status(v.get("status")), _status(cs),
                       Text(_report._measured(v)), Text(_report._seconds(v)))
     console.print(table)
 
     counts = {s: sum(v.get("status") == s for v in verdicts)
-              for s in ("holds", "violated", "inconclusive")}
+              for s in ("holds", "violated", "inconclusive", "error")}
     console.print(Text(", ".join(f"{n} {s}" for s, n in counts.items())))
     inconclusive = [v for v in verdicts if v.get("status") == "inconclusive"]
     if inconclusive:
@@ -181,8 +196,9 @@ def verify(
         for cid, why in fails:
             console.print(Text(f"  {cid}: {why}"))
     console.print(Text(f"Report: {report}"))
-    if fails:
-        raise typer.Exit(1)
+    code = exit_code(verdicts)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("claims")
@@ -249,7 +265,7 @@ def solve(
     method: Annotated[str, typer.Option(help="Solver method (auto, vi, pi, lp, ...).")] = "auto",
     tol: Annotated[float, typer.Option(help="Certified tolerance on V.")] = 1e-8,
     max_states: Annotated[int, typer.Option(
-        "--max-states", help="Rows of the value table to print.")] = 30,
+        "--max-states", min=0, help="Rows of the value table to print.")] = 30,
 ) -> None:
     """Solve an MDP stored in FILE and print its values and policy."""
     import numpy as np
@@ -268,7 +284,15 @@ def solve(
     try:
         res = solve_command(str(file), method=method, tol=tol)
     except (ProvableError, OSError) as e:
-        _fail(err, str(e))
+        _fail(err, " ".join(str(e).split()) or type(e).__name__)
+    except MemoryError as e:
+        _fail(err, f"{file}: out of memory while solving ({e}); the model is too large for "
+              "this machine")
+    except Exception as e:  # noqa: BLE001 - a bug, not bad input: never exit 1 ("violated")
+        import traceback
+
+        traceback.print_exc()
+        _fail(err, f"internal error ({type(e).__name__}: {e}); please report it", code=3)
 
     summary = Table(show_header=False, title=f"solve {file.name}")
     summary.add_column("field", style="bold")

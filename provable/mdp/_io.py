@@ -1,81 +1,77 @@
-"""Save and load tabular MDPs as ``.npz`` or ``.json``."""
+"""Save and load tabular MDPs as ``.npz`` or ``.json``.
+
+Formats (both keep a sparse P sparse):
+
+- ``.npz``: arrays ``R`` and either ``P`` (dense) or ``P_data``, ``P_indices``,
+  ``P_indptr``, ``P_shape`` (CSR of shape (S*A, S)); ``meta``, a JSON string with
+  ``gamma`` and ``horizon`` (or arrays ``gamma``, ``horizon``). Never unpickled.
+- ``.json``: an object with ``R``, ``P`` (nested lists) or the four sparse keys (lists),
+  and optionally ``gamma``, ``horizon``. UTF-8.
+
+Loading is bounded and strict: see :func:`load`.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-from typing import TYPE_CHECKING
-
-import numpy as np
-import scipy.sparse as sp
-
-from provable.errors import InvalidArgument, InvalidModel
-
-if TYPE_CHECKING:
-    from provable.mdp._tabular import TabularMDP
+from provable.mdp._tabular import TabularMDP
 
 __all__ = ["save", "load"]
 
 
-def _ext(path: str) -> str:
-    ext = os.path.splitext(str(path))[1].lower()
-    if ext not in (".npz", ".json"):
-        raise InvalidArgument(f"path={str(path)!r} has extension {ext!r}, expected .npz or .json")
-    return ext
-
-
 def save(mdp: TabularMDP, path: str) -> None:
-    """Write ``mdp`` to ``path`` (``.npz`` keeps sparse matrices sparse)."""
-    ext = _ext(path)
-    meta = {"gamma": mdp.gamma, "horizon": mdp.horizon}
-    if ext == ".npz":
-        arrays = {"R": mdp.R, "meta": np.array(json.dumps(meta))}
-        if mdp.sparse:
-            P = mdp.P
-            arrays.update(P_data=P.data, P_indices=P.indices, P_indptr=P.indptr,
-                          P_shape=np.array(P.shape))
-        else:
-            arrays["P"] = mdp.P
-        np.savez_compressed(path, **arrays)
-    else:
-        doc = {"P": mdp.dense_P().tolist(), "R": mdp.R.tolist(), **meta}
-        with open(path, "w") as f:
-            json.dump(doc, f)
+    """Write ``mdp`` to ``path`` (``.npz`` or ``.json``); a sparse P stays sparse.
+
+    Examples
+    --------
+    >>> import os, tempfile, provable as pv
+    >>> m = pv.mdp.random_mdp(1000, 2, nnz_per_row=3, seed=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.json")
+    >>> pv.mdp.save(m, path)
+    >>> pv.mdp.load(path).nnz == m.nnz
+    True
+    """
+    mdp.save(path)
 
 
-def load(path: str) -> TabularMDP:
-    """Read a model written by :func:`save`, or a ``.json``/``.npz`` with keys
-    ``P``, ``R`` and optionally ``gamma``, ``horizon``."""
-    from provable.mdp._tabular import TabularMDP
+def load(path: str, *, max_bytes: int | None = None) -> TabularMDP:
+    """Read a model written by :func:`save`, or a ``.json``/``.npz`` with keys ``P``
+    (or the sparse ``P_data``, ``P_indices``, ``P_indptr``, ``P_shape``), ``R`` and
+    optionally ``gamma``, ``horizon``.
 
-    ext = _ext(path)
-    if not os.path.exists(path):
-        raise InvalidArgument(f"path={str(path)!r} does not exist")
-    if ext == ".npz":
-        with np.load(path, allow_pickle=False) as z:
-            keys = set(z.files)
-            meta = json.loads(str(z["meta"])) if "meta" in keys else {}
-            for k in ("gamma", "horizon"):
-                if k in keys:
-                    meta[k] = z[k].item()
-            if "P" in keys:
-                P = z["P"]
-            elif "P_data" in keys:
-                P = sp.csr_matrix((z["P_data"], z["P_indices"], z["P_indptr"]),
-                                  shape=tuple(z["P_shape"]))
-            else:
-                raise InvalidModel(f"{path}: no array 'P' (found {sorted(keys)})")
-            if "R" not in keys:
-                raise InvalidModel(f"{path}: no array 'R' (found {sorted(keys)})")
-            R = z["R"]
-    else:
-        with open(path) as f:
-            try:
-                doc = json.load(f)
-            except json.JSONDecodeError as e:
-                raise InvalidModel(f"{path}: not valid JSON ({e})") from None
-        missing = [k for k in ("P", "R") if k not in doc]
-        if missing:
-            raise InvalidModel(f"{path}: missing key(s) {missing}, expected 'P' and 'R'")
-        P, R, meta = doc["P"], doc["R"], doc
-    return TabularMDP(P, R, gamma=meta.get("gamma"), horizon=meta.get("horizon"))
+    Parameters
+    ----------
+    path : str
+        A ``.npz`` or ``.json`` file.
+    max_bytes : int, optional
+        Cap on what the file may make this call allocate; default
+        :data:`provable._validation.DEFAULT_MAX_BYTES` (4 GiB) or the environment
+        variable ``PROVABLE_MAX_BYTES``. For ``.npz`` the uncompressed sizes declared by
+        the archive and by each array header are checked before anything is read (a
+        small file that would inflate past the cap is refused, naming the size); a
+        ``.json`` text may be at most ``max_bytes / 4`` bytes.
+
+    Raises
+    ------
+    provable.errors.InvalidModel
+        Naming the file and the field, for anything malformed: not a zip / truncated /
+        corrupt entries, pickled (object) arrays, bad JSON (also nested too deeply,
+        numbers beyond Python's limits, not UTF-8), a sparse P whose ``indptr`` is not
+        of length S*A + 1, does not start at 0, decreases or does not end at the number
+        of entries, column indices outside [0, S), non-real or non-finite values, and
+        every check of :class:`~provable.mdp.TabularMDP`.
+    provable.errors.InvalidArgument
+        The path does not exist or has another extension, or the file is above the cap.
+
+    Examples
+    --------
+    >>> import os, tempfile, provable as pv
+    >>> path = os.path.join(tempfile.mkdtemp(), "bad.json")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write('{"P_data": [1.0], "P_indices": [25], "P_indptr": [0, 1],'
+    ...                 ' "P_shape": [1, 20], "R": [[0.0]]}')
+    >>> pv.mdp.load(path)
+    Traceback (most recent call last):
+    ...
+    provable.errors.InvalidModel: .../bad.json: P.indices[0] = 25 (row 0), expected a column index in [0, 20)
+    """
+    return TabularMDP.load(path, max_bytes=max_bytes)

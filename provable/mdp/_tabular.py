@@ -7,13 +7,24 @@ finite horizon (``horizon=H``) or average reward (neither given).
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from provable._validation import check_finite_array, check_int, check_real, check_stochastic
-from provable.errors import InvalidModel, InvalidType
+from provable._validation import (
+    _short,
+    as_real_array,
+    check_csr,
+    check_finite_array,
+    check_int,
+    check_memory,
+    check_real,
+    check_stochastic,
+)
+from provable.errors import InvalidModel, InvalidType, ProvableError
+from provable.mdp import _format
 
 __all__ = ["TabularMDP"]
 
@@ -39,6 +50,41 @@ def _check_sparse_rows(P: sp.csr_matrix, A: int, tol: float) -> None:
         row = int(np.argmax(bad))
         raise InvalidModel(f"P[row {row} = (s={row // A}, a={row % A}), :] sums to "
                            f"{sums[row]:.10g}, expected 1 (tol {tol:g})")
+
+
+def _own_csr(P: Any) -> sp.csr_matrix:
+    """A new CSR matrix with fully checked arrays (any scipy sparse input).
+
+    Column indices out of range, a broken ``indptr`` or complex data are refused before
+    any scipy or native routine reads them (an index past the end would read outside
+    the array)."""
+    fmt = getattr(P, "format", None)
+    if getattr(P, "ndim", 2) != 2:
+        raise InvalidModel(f"sparse P has shape {P.shape}, expected (S*A, S)")
+    if fmt != "csr":
+        try:
+            if fmt == "coo":
+                rows, cols = (np.asarray(x) for x in P.coords)
+                for nm, idx, n in (("row", rows, P.shape[0]), ("col", cols, P.shape[1])):
+                    if idx.size and (idx.min() < 0 or idx.max() >= n):
+                        k = int(np.argmax((idx < 0) | (idx >= n)))
+                        raise InvalidModel(f"P (COO) {nm} index {int(idx[k])} at entry {k}, "
+                                           f"expected an index in [0, {n})")
+            elif hasattr(P, "check_format"):
+                P = P.copy()
+                P.check_format(full_check=True)
+            P = P.tocsr()
+        except ProvableError:
+            raise
+        except (ValueError, IndexError, TypeError, OverflowError) as e:
+            raise InvalidModel(f"sparse P ({fmt}) is malformed: {_short(str(e), 160)}") from None
+    data, indices, indptr, shape = check_csr("P", P.data, P.indices, P.indptr, P.shape)
+    return sp.csr_matrix((data, indices, indptr), shape=shape)
+
+
+def _freeze(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.flags.writeable = False
 
 
 class TabularMDP:
@@ -67,6 +113,19 @@ class TabularMDP:
     :class:`~provable.errors.InvalidModel` naming the row and its sum. When neither
     ``gamma`` nor ``horizon`` is given the criterion is the long-run average reward.
 
+    P and R must hold real numbers (bool, integer or float; converted to float64).
+    Complex values, masked arrays, datetimes, strings, other objects and ragged nested
+    lists are refused naming the argument. A sparse P is checked in full before any
+    routine reads it: ``indptr`` of length S*A + 1 starting at 0, non-decreasing and
+    ending at the number of stored entries, every column index in [0, S), finite
+    non-negative data. Duplicate column indices within a row are summed (a list of
+    transitions ``(s, a, s', p)`` may name a successor twice); the row sums are checked
+    after summing.
+
+    The model owns its arrays: P, R (and a sparse P's ``data``, ``indices``, ``indptr``)
+    are copies made at construction and are read-only, so nothing the caller does
+    afterwards can change a validated model.
+
     Examples
     --------
     >>> import numpy as np, provable as pv
@@ -94,9 +153,7 @@ class TabularMDP:
         self.horizon: int | None = horizon
 
         if sp.issparse(P):
-            P = sp.csr_matrix(P, dtype=float)
-            if P.ndim != 2:
-                raise InvalidModel(f"sparse P has shape {P.shape}, expected (S*A, S)")
+            P = _own_csr(P)
             S = P.shape[1]
             if S == 0 or P.shape[0] == 0:
                 raise InvalidModel(f"P has shape {P.shape}, expected at least one state and action")
@@ -111,9 +168,7 @@ class TabularMDP:
             self.sparse = True
             self.time_varying = False
         else:
-            if isinstance(P, (str, bytes)) or P is None:
-                raise InvalidType(f"P has type {type(P).__name__}, expected an array")
-            P = np.array(P, dtype=float)
+            P = as_real_array("P", P)
             if P.ndim == 4:
                 if horizon is None:
                     raise InvalidModel(f"P has shape {P.shape} (time-inhomogeneous), "
@@ -138,9 +193,11 @@ class TabularMDP:
             self.sparse = False
         self.S, self.A = int(S), int(A)
 
-        if isinstance(R, (str, bytes)) or R is None:
-            raise InvalidType(f"R has type {type(R).__name__}, expected an array")
-        R = np.array(R, dtype=float)
+        if self.horizon is not None:
+            # the finite-horizon values and decisions take (H + 1) * S numbers
+            check_memory(f"horizon={self.horizon} with S={S}: the finite-horizon values and "
+                         "policy", 16 * (self.horizon + 1) * int(S))
+        R = as_real_array("R", R)
         check_finite_array("R", R)
         S, A = self.S, self.A
         if R.shape == (S, A):
@@ -158,6 +215,11 @@ class TabularMDP:
             shapes = [(S, A), (S, A, S)] + ([(horizon, S, A)] if horizon else [])
             raise InvalidModel(f"R has shape {R.shape}, expected one of {shapes}")
         self._R = np.ascontiguousarray(r)
+        if self.sparse:
+            _freeze(self._P.data, self._P.indices, self._P.indptr)
+        else:
+            _freeze(self._P)
+        _freeze(self._R)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -208,8 +270,13 @@ class TabularMDP:
         return TabularMDP(self._P, self._R, gamma=1.0, horizon=horizon)
 
     def __repr__(self) -> str:
-        crit = {"discounted": f"gamma={self.gamma:g}", "average": "average reward",
-                "finite_horizon": f"horizon={self.horizon}"}[self.criterion]
+        crit = self.criterion
+        if crit == "discounted":
+            crit = f"gamma={self.gamma:g}"
+        elif crit == "finite_horizon":
+            crit = f"horizon={self.horizon}"
+        else:
+            crit = "average reward"
         kind = "sparse" if self.sparse else "dense"
         return f"TabularMDP(S={self.S}, A={self.A}, {crit}, {kind})"
 
@@ -230,15 +297,19 @@ class TabularMDP:
         """
         if isinstance(P, (list, tuple)) or (isinstance(P, np.ndarray) and P.dtype == object):
             # one (S, S) matrix per action, dense or scipy.sparse (pymdptoolbox accepts both)
-            P_ass = np.stack([m.toarray() if sp.issparse(m) else np.asarray(m, dtype=float)
-                              for m in P])
+            mats = [_own_csr(m).toarray() if sp.issparse(m) else as_real_array(f"P[{a}]", m)
+                    for a, m in enumerate(P)]
+            if not mats or any(m.shape != mats[0].shape for m in mats):
+                raise InvalidModel(f"P holds matrices of shapes {[m.shape for m in mats]}, "
+                                   "expected A matrices of one shape (S, S)")
+            P_ass = np.stack(mats)
         else:
-            P_ass = np.asarray(P, dtype=float)
+            P_ass = as_real_array("P", P)
         if P_ass.ndim != 3 or P_ass.shape[1] != P_ass.shape[2]:
             raise InvalidModel(f"P has shape {P_ass.shape}, expected pymdptoolbox's (A, S, S)")
         A, S, _ = P_ass.shape
         P_sas = np.transpose(P_ass, (1, 0, 2))
-        R = np.asarray(R, dtype=float)
+        R = as_real_array("R", R)
         if R.shape == (S,):
             R_sa = np.repeat(R[:, None], A, axis=1)
         elif R.shape == (S, A):
@@ -268,35 +339,86 @@ class TabularMDP:
         if not isinstance(table, dict):
             raise InvalidType(f"env of type {type(env).__name__} has no dict `unwrapped.P`; "
                               "expected a gymnasium toy-text environment")
-        S = len(table)
-        A = max(len(v) for v in table.values())
-        P = np.zeros((S, A, S))
-        R = np.zeros((S, A))
-        terminal = np.zeros(S, dtype=bool)
-        for s, acts in table.items():
-            if len(acts) != A:
-                raise InvalidModel(f"env.unwrapped.P[{s}] has {len(acts)} actions, expected {A}")
-            for a, outcomes in acts.items():
-                for prob, nxt, rew, done in outcomes:
-                    P[s, a, nxt] += prob
-                    R[s, a] += prob * rew
-                    if done:
-                        terminal[nxt] = True
-        for s in np.flatnonzero(terminal):
-            P[s] = 0.0
-            P[s, :, s] = 1.0
-            R[s] = 0.0
+        P, R = _gymnasium_table(table)
         return cls(P, R, gamma=gamma, horizon=horizon)
 
     def save(self, path: str) -> None:
-        """Save to ``.npz`` (dense or sparse) or ``.json`` (dense lists)."""
-        from provable.mdp._io import save
-
-        save(self, path)
+        """Save to ``.npz`` or ``.json``; a sparse P stays sparse in both (``P_data``,
+        ``P_indices``, ``P_indptr``, ``P_shape``), nothing is densified."""
+        _format.write_model_file(path, P=self._P, R=self._R, gamma=self.gamma,
+                                 horizon=self.horizon)
 
     @classmethod
-    def load(cls, path: str) -> TabularMDP:
-        """Load a model written by :meth:`save` (``.npz`` or ``.json``)."""
-        from provable.mdp._io import load
+    def load(cls, path: str, *, max_bytes: int | None = None) -> TabularMDP:
+        """Load a model from ``.npz`` or ``.json`` (see :func:`provable.mdp.load`)."""
+        doc = _format.read_model_file(path, max_bytes=max_bytes)
+        try:
+            if "P" in doc:
+                P = doc["P"]
+            else:
+                data, indices, indptr, shape = check_csr(
+                    "P", doc["P_data"], doc["P_indices"], doc["P_indptr"], doc["P_shape"])
+                if shape[1] == 0 or shape[0] % max(shape[1], 1):
+                    raise InvalidModel(f"P_shape = {shape}, expected (S*A, S) with S >= 1")
+                P = sp.csr_matrix((data, indices, indptr), shape=shape)
+            return cls(P, doc["R"], gamma=doc["gamma"], horizon=doc["horizon"])
+        except ProvableError as e:
+            raise type(e)(f"{path}: {e}") from None
 
-        return load(path)
+
+def _gymnasium_table(table: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Dense (P, R) of a toy-text table ``P[s][a] = [(prob, next, reward, terminated), ...]``,
+    every entry checked; terminal states made absorbing with reward 0."""
+    S = len(table)
+    if S == 0:
+        raise InvalidModel("env.unwrapped.P is empty, expected one entry per state")
+    if set(table) != set(range(S)) or any(isinstance(k, bool) for k in table):
+        odd = sorted((k for k in table if not (isinstance(k, numbers.Integral)
+                                              and 0 <= k < S)), key=repr)[:3]
+        raise InvalidModel(f"env.unwrapped.P has keys such as {odd}, expected the states "
+                           f"0..{S - 1}")
+    first = table[0]
+    if not isinstance(first, (dict, list, tuple)):
+        raise InvalidModel(f"env.unwrapped.P[0] has type {type(first).__name__}, expected a "
+                           "dict of actions")
+    A = len(first)
+    if A == 0:
+        raise InvalidModel("env.unwrapped.P[0] has no actions, expected at least one")
+    check_memory(f"env.unwrapped.P with S={S}, A={A}: dense P", 8 * S * A * S)
+    P = np.zeros((S, A, S))
+    R = np.zeros((S, A))
+    terminal = np.zeros(S, dtype=bool)
+    for s in range(S):
+        acts = table[s]
+        if isinstance(acts, (list, tuple)):
+            acts = dict(enumerate(acts))
+        if not isinstance(acts, dict) or set(acts) != set(range(A)):
+            keys = sorted(acts, key=repr) if isinstance(acts, dict) else type(acts).__name__
+            raise InvalidModel(f"env.unwrapped.P[{s}] has actions {_short(keys)}, expected "
+                               f"the actions 0..{A - 1}")
+        for a in range(A):
+            outcomes = acts[a]
+            if not isinstance(outcomes, (list, tuple)):
+                raise InvalidModel(f"env.unwrapped.P[{s}][{a}] has type "
+                                   f"{type(outcomes).__name__}, expected a list of "
+                                   "(prob, next_state, reward, terminated)")
+            for i, out in enumerate(outcomes):
+                where = f"env.unwrapped.P[{s}][{a}][{i}]"
+                if not isinstance(out, (list, tuple)) or len(out) != 4:
+                    raise InvalidModel(f"{where} = {_short(out)}, expected a tuple "
+                                       "(prob, next_state, reward, terminated)")
+                prob, nxt, rew, done = out
+                prob = check_real(f"{where} probability", prob, lower=0.0, upper=1.0)
+                rew = check_real(f"{where} reward", rew)
+                nxt = check_int(f"{where} next_state", nxt, min_value=0, max_value=S - 1)
+                if not isinstance(done, (bool, np.bool_)) and done not in (0, 1):
+                    raise InvalidModel(f"{where} terminated = {_short(done)}, expected a bool")
+                P[s, a, nxt] += prob
+                R[s, a] += prob * rew
+                if done:
+                    terminal[nxt] = True
+    for s in np.flatnonzero(terminal):
+        P[s] = 0.0
+        P[s, :, s] = 1.0
+        R[s] = 0.0
+    return P, R

@@ -71,7 +71,7 @@ def test_load_errors(tmp_path):
         pv.mdp.load(str(tmp_path / "m.txt"))
     bad = tmp_path / "m.json"
     bad.write_text(json.dumps({"P": [[[1.0]]]}))
-    with pytest.raises(InvalidArgument, match="missing key"):
+    with pytest.raises(InvalidArgument, match="no .R."):
         pv.mdp.load(str(bad))
 
 
