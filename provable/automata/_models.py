@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from provable._validation import as_generator, check_choice, check_int, check_real
+from provable._validation import as_generator, check_choice, check_int, check_memory, check_real
 from provable.automata._alphabet import Alphabet
 from provable.errors import InvalidArgument, InvalidModel, InvalidType
 
@@ -210,7 +210,14 @@ def _as_codes(m: _Machine, words: Any, lengths: Any) -> tuple[np.ndarray, np.nda
         else:
             if _is_torch(lengths):
                 lengths = lengths.detach().cpu().numpy()
-            lens = np.ascontiguousarray(lengths, dtype=np.int64)
+            try:
+                raw = np.asarray(lengths)
+            except (ValueError, TypeError) as e:
+                raise InvalidArgument(f"lengths cannot be read as an array ({e})") from None
+            if raw.dtype.kind not in "iu":
+                raise InvalidType(f"lengths has dtype {raw.dtype}, expected integers "
+                                  "(a length such as 1.7 is not silently truncated)")
+            lens = np.ascontiguousarray(raw, dtype=np.int64)
             if lens.shape != (B,):
                 raise InvalidArgument(f"lengths has shape {lens.shape}, expected ({B},)")
             if B and (lens.min() < 0 or lens.max() > L):
@@ -555,7 +562,8 @@ class MealyMachine(_Machine):
 
 
 def random_dfa(n: int, k: int, seed: Any = None, *, accept_prob: float = 0.5,
-               alphabet: Iterable[Hashable] | None = None, max_tries: int = 1000) -> DFA:
+               alphabet: Iterable[Hashable] | None = None, max_tries: int = 1000,
+               max_bytes: int | None = None) -> DFA:
     """A random *minimal* DFA with exactly ``n`` states, all reachable from the start.
 
     A random spanning tree rooted at state 0 (each state ``i >= 1`` gets an incoming
@@ -573,6 +581,10 @@ def random_dfa(n: int, k: int, seed: Any = None, *, accept_prob: float = 0.5,
     alphabet : iterable of hashable, optional
         Default: ``"ab…"`` (the first ``k`` lowercase letters) when ``k <= 26``, else
         ``range(k)``.
+    max_bytes : int, optional
+        Cap on the memory of the draw (the transition table and its work arrays, about
+        ``24 * n * k`` bytes); default 4 GiB or the environment variable
+        ``PROVABLE_MAX_BYTES``. A larger request is refused before anything is allocated.
 
     Examples
     --------
@@ -580,9 +592,15 @@ def random_dfa(n: int, k: int, seed: Any = None, *, accept_prob: float = 0.5,
     >>> d = am.random_dfa(50, 2, seed=0)
     >>> d.n_states, am.minimize(d).n_states
     (50, 50)
+    >>> am.random_dfa(10**10, 2)
+    Traceback (most recent call last):
+    ...
+    provable.errors.InvalidArgument: random_dfa(n=10000000000, k=2) (transition table and work arrays) needs 596 GiB, above max_bytes=4 GiB ...
     """
     n = check_int("n", n, min_value=1)
     k = check_int("k", k, min_value=1)
+    check_memory(f"random_dfa(n={n}, k={k}) (transition table and work arrays)",
+                 24 * n * k + 16 * n, max_bytes)
     p = check_real("accept_prob", accept_prob, lower=0.0, upper=1.0)
     if n > 1 and p in (0.0, 1.0):
         raise InvalidArgument(f"accept_prob={p!r} with n={n}: every state would have the same "

@@ -32,6 +32,8 @@ from provable.errors import InvalidArgument, InvalidType
 __all__ = ["from_regex"]
 
 _SPECIAL = set("|*+?().\\ε∅")
+#: deepest nesting of parentheses accepted (the parser recurses once per level)
+MAX_NESTING = 100
 
 
 class _NFA:
@@ -51,9 +53,11 @@ class _Parser:
         self.i = 0
         self.nfa = nfa
         self.literals: set[str] = set()
+        self.depth = 0
 
     def error(self, msg: str) -> InvalidArgument:
-        return InvalidArgument(f"regex={self.s!r} at position {self.i}: {msg}")
+        shown = self.s if len(self.s) <= 80 else self.s[:77] + "..."
+        return InvalidArgument(f"regex={shown!r} at position {self.i}: {msg}")
 
     def peek(self) -> str | None:
         return self.s[self.i] if self.i < len(self.s) else None
@@ -108,8 +112,12 @@ class _Parser:
     def atom(self) -> tuple[int, int]:
         c = self.peek()
         if c == "(":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.error(f"parentheses nested more than {MAX_NESTING} deep")
             self.i += 1
             frag = self.union()
+            self.depth -= 1
             if self.peek() != ")":
                 raise self.error("missing ')'")
             self.i += 1
@@ -143,7 +151,8 @@ def from_regex(regex: str, alphabet: Iterable[str] | None = None) -> DFA:
     regex : str
         The expression: ``|`` union, juxtaposition concatenation, postfix ``* + ?``,
         parentheses, ``.`` any symbol, ``ε`` or ``()`` the empty word, ``∅`` the empty
-        language, ``\\`` escapes an operator.
+        language, ``\\`` escapes an operator. Parentheses may nest at most
+        ``MAX_NESTING`` (100) deep.
     alphabet : str or iterable of single characters, optional
         Default: the literal symbols of ``regex``, sorted. Must contain every literal.
 
@@ -163,7 +172,10 @@ def from_regex(regex: str, alphabet: Iterable[str] | None = None) -> DFA:
         raise InvalidType(f"regex={regex!r} has type {type(regex).__name__}, expected str")
     nfa = _NFA()
     parser = _Parser(regex, nfa)
-    s0, acc = parser.parse()
+    try:
+        s0, acc = parser.parse()
+    except RecursionError:  # pragma: no cover - MAX_NESTING stops it first
+        raise parser.error("the expression is nested too deeply to parse") from None
     if alphabet is None:
         if not parser.literals:
             raise InvalidArgument(f"regex={regex!r} has no literal symbols, so the alphabet is "

@@ -77,6 +77,8 @@ def search(setting: str | None = None, quantity: str | None = None, kind: str | 
         check_choice("kind", kind, KINDS)
     if origin is not None:
         check_choice("origin", origin, ("seed", "reference"))
+    if text is not None and not isinstance(text, str):
+        raise InvalidType(f"text={text!r} has type {type(text).__name__}, expected str")
     out = []
     for r in registry().values():
         if setting is not None and r.setting != setting:

@@ -113,7 +113,14 @@ class Variable:
                 f"{self.name}={value!r} has type {type(value).__name__}{where}, "
                 "expected a real number or an array of real numbers")
         if isinstance(value, numbers.Real):
-            v = float(value)
+            try:
+                v = float(value)
+            except OverflowError:
+                digits = len(str(value)) if int(value).bit_length() < 14000 else "over 4000"
+                raise InvalidArgument(
+                    f"{self.name}=<integer with {digits} digits>{where} does not fit a float64 "
+                    "(largest about 1.8e308); evaluate the symbolic form (rate.form()) "
+                    "exactly instead") from None
             if not self.contains(v):
                 raise InvalidArgument(
                     f"{self.name}={value!r}{where}, expected {self.name} in {self.domain()} "

@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from provable._validation import as_generator, check_int, check_probability, check_real
+from provable._validation import (
+    as_generator,
+    check_int,
+    check_memory,
+    check_probability,
+    check_real,
+)
 from provable.errors import InvalidArgument
 from provable.mdp._tabular import TabularMDP
 
@@ -21,7 +27,7 @@ __all__ = ["random_mdp", "river_swim", "chain", "gridworld", "sutton_barto_gridw
 def random_mdp(S: int, A: int, gamma: float | None = 0.9, density: float = 1.0,
                seed: Any = 0, *, sparse: bool | None = None, nnz_per_row: int | None = None,
                reward_range: tuple[float, float] = (0.0, 1.0),
-               horizon: int | None = None) -> TabularMDP:
+               horizon: int | None = None, max_bytes: int | None = None) -> TabularMDP:
     r"""A random MDP: each row :math:`P(\cdot\mid s,a)` has ``k`` random successors with
     uniform-then-normalised weights; rewards uniform in ``reward_range``.
 
@@ -44,6 +50,10 @@ def random_mdp(S: int, A: int, gamma: float | None = 0.9, density: float = 1.0,
         Bounds of the uniform rewards.
     horizon : int, optional
         Make it a finite-horizon problem.
+    max_bytes : int, optional
+        Cap on the memory the construction may take (default 4 GiB, or the environment
+        variable ``PROVABLE_MAX_BYTES``); a larger request is refused before anything is
+        allocated, naming the size (a dense P takes ``8 * S * A * S`` bytes).
 
     Examples
     --------
@@ -52,6 +62,10 @@ def random_mdp(S: int, A: int, gamma: float | None = 0.9, density: float = 1.0,
     TabularMDP(S=5, A=2, gamma=0.9, dense)
     >>> pv.mdp.random_mdp(S=1000, A=4, nnz_per_row=10, seed=0).nnz <= 40000
     True
+    >>> pv.mdp.random_mdp(S=100000, A=4)
+    Traceback (most recent call last):
+    ...
+    provable.errors.InvalidArgument: random_mdp(S=100000, A=4, k=100000 successors per row): dense P needs 596 GiB, above max_bytes=4 GiB ...
     """
     S = check_int("S", S, min_value=1)
     A = check_int("A", A, min_value=1)
@@ -65,12 +79,20 @@ def random_mdp(S: int, A: int, gamma: float | None = 0.9, density: float = 1.0,
         "nnz_per_row", nnz_per_row, min_value=1, max_value=S)
     if sparse is None:
         sparse = nnz_per_row is not None or density < 1.0
+    n = S * A
+    # the arrays built below, at their peak (values, column indices, the row sort)
+    need = 8 * n * k * (3 if sparse or k < S else 2)
+    if k < S and nnz_per_row is None and S <= 4096:
+        need = max(need, 16 * n * S)
+    if not sparse:
+        need = max(need, 16 * n * S)
+    check_memory(f"random_mdp(S={S}, A={A}, k={k} successors per row): "
+                 f"{'sparse' if sparse else 'dense'} P", need, max_bytes)
     R = rng.uniform(lo, hi, size=(S, A))
     if k == S and not sparse:
         P = rng.random((S, A, S))
         P /= P.sum(axis=2, keepdims=True)
         return TabularMDP(P, R, gamma=gamma, horizon=horizon)
-    n = S * A
     if k == S:
         cols = np.tile(np.arange(S), n)
     elif nnz_per_row is None:

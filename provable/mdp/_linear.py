@@ -19,19 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from provable._validation import check_finite_array, check_int, check_real
+from provable._validation import as_real_array, check_finite_array, check_int, check_real
 from provable.errors import InvalidModel, InvalidType, NotSupported
 
 __all__ = ["LinearMDP"]
 
 
 def _as_array(name: str, x: Any) -> np.ndarray:
-    if x is None or isinstance(x, (str, bytes)):
-        raise InvalidType(f"{name} has type {type(x).__name__}, expected an array")
-    try:
-        arr = np.array(x, dtype=float)
-    except (TypeError, ValueError) as e:
-        raise InvalidType(f"{name} could not be read as a float array ({e})") from None
+    # real numbers only: complex, masked, datetime, string and ragged input are refused
+    arr = as_real_array(name, x)
     check_finite_array(name, arr)
     return arr
 
