@@ -151,6 +151,8 @@ def value_iteration_loop(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, to
         bound = c * (hi - lo) / 2 if span else c * max(abs(lo), abs(hi))
         if bound <= tol:
             return V, pi, it, lo, hi, True
+        if not np.isfinite(bound):  # overflow or NaN: the certificate reports it
+            return V, pi, it, lo, hi, False
     return V, pi, max_iter, lo, hi, False
 
 
@@ -176,8 +178,11 @@ def _vi_dense_matvec_then_rows(P2: np.ndarray, r: np.ndarray, gamma: float, V: n
         k.finish_matvec_sweep(P2 @ V, r, gamma, active, Qb, W, pi)
         lo, hi = k._diff_update(V, W)
         it += 1
-        if k._bound(gamma, lo, hi, span) <= tol:
+        b = k._bound(gamma, lo, hi, span)
+        if b <= tol:
             return V, pi, it, float(lo), float(hi), True
+        if b == np.inf:
+            return V, pi, it, float(lo), float(hi), False
         n_active = k._eliminate(active, Qb, V, r.shape[0] // S,
                                 k._elimination_threshold(gamma, lo, hi, V, rmax, S))
     if it == max_iter:
@@ -208,7 +213,10 @@ def _vi_numpy_eliminating(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, t
         lo, hi = float(d.min()), float(d.max())
         V = W
         it += 1
-        converged = (c * (hi - lo) / 2 if span else c * max(abs(lo), abs(hi))) <= tol
+        b = c * (hi - lo) / 2 if span else c * max(abs(lo), abs(hi))
+        converged = b <= tol
+        if not np.isfinite(b):
+            break
         if not converged:
             vmax = float(np.abs(W).max()) + max(abs(lo), abs(hi))
             dr = (width + 4) * _EPS * (rmax + vmax)

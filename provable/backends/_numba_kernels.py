@@ -76,6 +76,9 @@ def _diff_update(V, W):
     hi = -np.inf
     for s in range(V.shape[0]):
         d = W[s] - V[s]
+        if d != d:  # NaN: report it, so the bound is inf and the loop stops
+            lo = d
+            hi = d
         if d < lo:
             lo = d
         if d > hi:
@@ -86,6 +89,10 @@ def _diff_update(V, W):
 
 @njit(cache=True)
 def _bound(gamma, lo, hi, span):
+    """The stopping bound; ``inf`` when a difference was NaN or infinite (an overflowed
+    or NaN iterate never stops the loop as converged)."""
+    if not (lo <= hi) or lo - lo != 0.0 or hi - hi != 0.0:
+        return np.inf
     c = gamma / (1.0 - gamma)
     if span:
         return c * (hi - lo) / 2.0
@@ -193,8 +200,11 @@ def _vi_dense(P2, r, gamma, V, pi, tol, max_iter, span, active, rmax):
                 W[s], pi[s] = _backup_dense(P2, r, gamma, V, s, A, S)
         lo, hi = _diff_update(V, W)
         it += 1
-        if _bound(gamma, lo, hi, span) <= tol:
+        b = _bound(gamma, lo, hi, span)
+        if b <= tol:
             return it, lo, hi, True, n_active
+        if b == np.inf:  # an iterate overflowed or is NaN: give it to the certificate
+            return it, lo, hi, False, n_active
         if rmax >= 0.0 and n_active > S:
             n_active = _eliminate(active, Qb, V, A,
                                   _elimination_threshold(gamma, lo, hi, V, rmax, S))
@@ -248,8 +258,11 @@ def _vi_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter, span, active,
                 W[s], pi[s] = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
         lo, hi = _diff_update(V, W)
         it += 1
-        if _bound(gamma, lo, hi, span) <= tol:
+        b = _bound(gamma, lo, hi, span)
+        if b <= tol:
             return it, lo, hi, True, n_active
+        if b == np.inf:
+            return it, lo, hi, False, n_active
         if rmax >= 0.0 and n_active > S:
             n_active = _eliminate(active, Qb, V, A,
                                   _elimination_threshold(gamma, lo, hi, V, rmax, width))
@@ -274,13 +287,15 @@ def vi_gauss_seidel_dense(P2, r, gamma, V, pi, tol, max_iter):
         for s in range(S):
             best, arg = _backup_dense(P2, r, gamma, V, s, A, S)
             d = abs(best - V[s])
-            if d > delta:
+            if not (d <= delta):  # NaN propagates: never a stop
                 delta = d
             V[s] = best
             pi[s] = arg
         it += 1
         if c * delta <= tol:
             return it, delta, True
+        if not (delta < np.inf):
+            return it, delta, False
     return it, delta, False
 
 
@@ -298,7 +313,8 @@ def batch_vi_dense(P, r, gamma, tol, max_iter, V, pi, iters, lo_out, hi_out):
             sweep_dense(P[b], r[b], gamma, V[b], W, pi[b])
             lo, hi = _diff_update(V[b], W)
             it += 1
-            if _bound(gamma, lo, hi, True) <= tol:
+            bd = _bound(gamma, lo, hi, True)
+            if bd <= tol or bd == np.inf:
                 break
         iters[b] = it
         lo_out[b] = lo

@@ -98,8 +98,11 @@ def bellman_numpy(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray
     """
     torch = torch_module()
     S = V.shape[0]
-    Vt = torch.from_numpy(np.ascontiguousarray(V, dtype=np.float64))
-    rt = torch.from_numpy(np.ascontiguousarray(r, dtype=np.float64))
+    # the model's arrays are read-only and torch only reads them here: no copy
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        Vt = torch.from_numpy(np.ascontiguousarray(V, dtype=np.float64))
+        rt = torch.from_numpy(np.ascontiguousarray(r, dtype=np.float64))
     if sp.issparse(P2):
         P2 = sp.csr_matrix(P2)
         with warnings.catch_warnings():
@@ -110,7 +113,10 @@ def bellman_numpy(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray
                                          size=P2.shape)
         PV = (Pt @ Vt.unsqueeze(1)).squeeze(1)
     else:
-        PV = torch.from_numpy(np.ascontiguousarray(P2, dtype=np.float64)) @ Vt
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            Pt = torch.from_numpy(np.ascontiguousarray(P2, dtype=np.float64))
+        PV = Pt @ Vt
     Q = (rt + gamma * PV).reshape(S, -1)
     TV, pi = torch.max(Q, dim=1)
     return TV.numpy().copy(), pi.numpy().astype(np.int64)

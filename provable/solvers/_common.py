@@ -14,9 +14,249 @@ from provable.errors import InvalidArgument, InvalidModel
 from provable.mdp._tabular import TabularMDP
 
 __all__ = ["q_from_v", "greedy", "policy_matrix", "evaluate_policy", "occupancy",
-           "policy_gain", "rounding_slack", "as_stochastic_policy"]
+           "policy_gain", "rounding_slack", "as_stochastic_policy", "BellmanCertificate",
+           "bellman_certificate", "contraction_modulus", "check_start_vector", "check_flag",
+           "check_policy_vector"]
 
 _U = np.finfo(float).eps
+_UNIT = _U / 2  # unit roundoff of float64, 2**-53
+_ETA = 2.0 ** -1074  # smallest subnormal: the absolute error of an underflowing product
+
+
+def _gamma_n(n: int) -> float:
+    r"""Higham's constant :math:`\gamma_n = n u / (1 - n u)`, rounded up."""
+    nu = n * _UNIT
+    if nu >= 0.5:
+        return np.inf
+    return float(np.nextafter(nu / (1.0 - nu) * (1 + 4 * _UNIT), np.inf))
+
+
+def _up(x: float) -> float:
+    return float(np.nextafter(x, np.inf))
+
+
+def _width(mdp: TabularMDP) -> int:
+    """Terms in the widest dot product of a sweep (stored entries of the widest row)."""
+    if mdp.sparse:
+        return int(np.diff(mdp.P.indptr).max(initial=1))
+    return mdp.S
+
+
+def contraction_modulus(mdp: TabularMDP) -> tuple[float, float, int]:
+    r"""``(rho, gamma_rho, row)``: a rigorous upper bound ``rho`` of the largest row sum
+    :math:`\max_{s,a} \sum_j P(j \mid s,a)` of the stored (float) P, the upper bound
+    ``gamma_rho`` of :math:`\gamma \rho` (the Bellman operator's modulus of contraction
+    in sup norm, whatever the row sums) and the flat index ``s*A + a`` of that row.
+
+    A row sum computed in float64 from ``n`` non-negative terms is at most
+    :math:`\gamma_n` times its value away from it (Higham 2002, §3.1), whatever the
+    order of summation; the bound divides by :math:`1 - \gamma_n` and rounds up.
+
+    Examples
+    --------
+    >>> import numpy as np, provable as pv
+    >>> m = pv.TabularMDP(np.array([[[1 + 9e-10]]]), np.array([[1.0]]), gamma=0.9999)
+    >>> rho, grho, row = pv.solvers._common.contraction_modulus(m)
+    >>> 1 + 9e-10 <= rho < 1 + 1e-9, grho > 0.9999
+    (True, True)
+    """
+    P2 = mdp.P_at()
+    sums = np.asarray(P2.sum(axis=1)).ravel()
+    row = int(np.argmax(sums))
+    return _modulus_from_sums(float(sums[row]), _width(mdp), float(mdp.gamma or 1.0)) + (row,)
+
+
+def _modulus_from_sums(top: float, width: int, gamma: float) -> tuple[float, float]:
+    rho = _up(top / (1.0 - _gamma_n(width)) * (1 + 2 * _UNIT))
+    return rho, _up(gamma * rho * (1 + 2 * _UNIT))
+
+
+class BellmanCertificate:
+    r"""A-posteriori certificate of a value vector ``V`` for a discounted MDP.
+
+    With :math:`T` the exact Bellman optimality operator of the stored model (its
+    floats read as the rationals they are) and :math:`\kappa \ge \gamma \max_{s,a}
+    \sum_j P(j|s,a)` rigorous, :math:`T` is a :math:`\kappa`-contraction in sup norm
+    for *any* non-negative P (rows need not sum to 1), so
+
+    .. math::
+
+        \|V - V^*\|_\infty \le \frac{\|TV - V\|_\infty}{1 - \kappa}
+        \le \frac{(1+u)\,\|\mathrm{fl}(TV) - V\|_\infty + E}{1 - \kappa},
+
+    where :math:`E` bounds :math:`|\mathrm{fl}(TV) - TV|` entrywise: Higham's
+    dot-product bound :math:`\gamma_n \sum_j |p_j||v_j| \le \gamma_n \rho
+    \|V\|_\infty` (``n`` the widest row), the rounding of the products by
+    :math:`\gamma` and of the reward additions, and underflow. The same sweep
+    certifies a policy :math:`\pi`: :math:`V^* - V^\pi \le \|V - V^*\| +
+    \|T_\pi V - V\| / (1 - \kappa)`.
+
+    Attributes
+    ----------
+    bound : float
+        Certified :math:`\max_s |V(s) - V^*(s)|` (``inf`` when V or the sweep is not
+        finite).
+    residual : float
+        Upper bound of :math:`\|\mathrm{fl}(TV) - V\|_\infty` (times ``1 + u``).
+    rounding : float
+        ``E`` above.
+    modulus : float
+        :math:`\kappa`.
+    Q : ndarray (S, A)
+        The computed action values :math:`r + \gamma P V`.
+    TV : ndarray (S,)
+        Their maxima (``-inf`` for eliminated actions is never used: all actions count).
+    finite : bool
+        Whether V and the sweep were finite.
+    """
+
+    def __init__(self, bound: float, residual: float, rounding: float, modulus: float,
+                 Q: np.ndarray, V: np.ndarray, finite: bool) -> None:
+        self.bound = bound
+        self.residual = residual
+        self.rounding = rounding
+        self.modulus = modulus
+        self.Q = Q
+        self.TV = Q.max(axis=1) if finite else np.full(Q.shape[0], np.nan)
+        self.V = V
+        self.finite = finite
+
+    @property
+    def floor(self) -> float:
+        """The part of ``bound`` that is float64 rounding: ``E / (1 - kappa)``."""
+        return self.rounding / (1.0 - self.modulus) if self.finite else np.inf
+
+    def policy_bound(self, policy: np.ndarray) -> float:
+        r"""Certified :math:`\max_s (V^*(s) - V^\pi(s))` of the deterministic ``policy``."""
+        if not self.finite:
+            return np.inf
+        S = self.V.shape[0]
+        q = self.Q[np.arange(S), np.asarray(policy, dtype=np.int64)]
+        res = float(np.abs(q - self.V).max(initial=0.0)) * (1 + 2 * _UNIT) + self.rounding
+        return _up((self.bound + res / (1.0 - self.modulus)) * (1 + 4 * _UNIT))
+
+
+def bellman_certificate(mdp: TabularMDP, V: Any) -> BellmanCertificate:
+    r"""Certify ``V`` by one Bellman backup in float64 with its rounding bounded.
+
+    The bound holds for the model as stored (rows summing to ``1 ± tol``, float32
+    inputs promoted to float64: the certificate is about those float values, exactly
+    as :func:`~provable.solvers.exact_solve` reads them) and does not depend on how V
+    was obtained. One pass over P computes ``P @ [V, 1]``: the backup and the row sums.
+    Raises :class:`~provable.errors.InvalidModel` when :math:`\gamma \rho \ge 1`
+    (the operator is not a contraction and V* need not exist).
+
+    Examples
+    --------
+    >>> import numpy as np, provable as pv
+    >>> from fractions import Fraction
+    >>> m = pv.TabularMDP(np.array([[[1 + 9e-10]]]), np.array([[1e8]]), gamma=0.9999)
+    >>> V_star = Fraction(10**8) / (1 - Fraction(0.9999) * Fraction(1 + 9e-10))
+    >>> cert = pv.solvers._common.bellman_certificate(m, np.array([1e12]))
+    >>> abs(Fraction(1e12) - V_star) <= Fraction(cert.bound)
+    True
+    """
+    if mdp.criterion != "discounted":
+        raise InvalidModel(f"bellman_certificate needs a discounted MDP; this one is "
+                           f"{mdp.criterion}")
+    S, A = mdp.S, mdp.A
+    V = np.asarray(V, dtype=float)
+    if V.shape != (S,):
+        raise InvalidArgument(f"V has shape {V.shape}, expected ({S},)")
+    gamma = float(mdp.gamma)
+    P2 = mdp.P_at()
+    X = np.empty((S, 2))
+    X[:, 0] = V
+    X[:, 1] = 1.0
+    with np.errstate(all="ignore"):
+        Y = np.asarray(P2 @ X)
+        t = gamma * Y[:, 0]
+        q = mdp.R.ravel() + t
+    width = _width(mdp)
+    top = float(Y[:, 1].max())
+    rho, kappa = _modulus_from_sums(top, width, gamma)
+    if not kappa < 1.0:
+        row = int(np.argmax(Y[:, 1]))
+        raise InvalidModel(
+            f"gamma={gamma!r} times the sum of row P[{row // A}, {row % A}, :] "
+            f"({top:.17g}) is {gamma * top:.17g} (rounded up {kappa:.17g}), expected < 1: "
+            "the Bellman operator of this model is not a contraction, so no value can "
+            "be certified (rows may sum to 1 +- tol; lower tol or gamma)")
+    Q = q.reshape(S, A)
+    finite = bool(np.isfinite(V).all() and np.isfinite(q).all())
+    if not finite:
+        return BellmanCertificate(np.inf, np.inf, np.inf, kappa, Q, V, False)
+    vmax = float(np.abs(V).max(initial=0.0))
+    with np.errstate(over="ignore"):
+        dot = _gamma_n(width) * rho * vmax + width * _ETA
+        E = (gamma * dot + _UNIT * float(np.abs(t).max()) + _ETA
+             + _UNIT * float(np.abs(q).max())) * (1 + 8 * _UNIT)
+        TV = Q.max(axis=1)
+        res = float(np.abs(TV - V).max()) * (1 + 2 * _UNIT)
+        denom = (1.0 - kappa) * (1 - 2 * _UNIT)
+        bound = _up((res + E) / denom * (1 + 4 * _UNIT))
+    if not np.isfinite(bound):
+        return BellmanCertificate(np.inf, np.inf, np.inf, kappa, Q, V, False)
+    return BellmanCertificate(bound, res, float(E), kappa, Q, V, True)
+
+
+def check_start_vector(name: str, V0: Any, S: int) -> np.ndarray:
+    """``V0`` as a float (S,) array of finite numbers (a copy), or an error naming the entry."""
+    try:
+        V = np.array(V0, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise InvalidArgument(f"{name}={_short(V0)}, expected {S} finite numbers ({e})") from None
+    if V.shape != (S,):
+        raise InvalidArgument(f"{name} has shape {V.shape}, expected ({S},)")
+    bad = ~np.isfinite(V)
+    if bad.any():
+        s = int(np.argmax(bad))
+        raise InvalidArgument(f"{name}[{s}]={float(V[s])!r}, expected a finite number")
+    return V
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """``value`` as a bool; anything but a bool (``"yes"``, 1) is an error."""
+    if not isinstance(value, (bool, np.bool_)):
+        from provable.errors import InvalidType
+
+        raise InvalidType(f"{name}={_short(value)} has type {type(value).__name__}, "
+                          "expected True or False")
+    return bool(value)
+
+
+def check_policy_vector(name: str, policy: Any, S: int, A: int) -> np.ndarray:
+    """A deterministic policy: (S,) integer actions in ``[0, A)``; floats must be whole."""
+    try:
+        pol = np.asarray(policy)
+    except (TypeError, ValueError) as e:
+        raise InvalidArgument(f"{name}={_short(policy)}, expected ({S},) integer actions "
+                              f"({e})") from None
+    if pol.shape != (S,):
+        raise InvalidArgument(f"{name}={_short(policy)} has shape {pol.shape}, expected ({S},) "
+                              f"integer actions in [0, {A - 1}]")
+    if pol.dtype == bool or not (np.issubdtype(pol.dtype, np.integer)
+                                 or np.issubdtype(pol.dtype, np.floating)):
+        raise InvalidArgument(f"{name} has dtype {pol.dtype}, expected ({S},) integer actions "
+                              f"in [0, {A - 1}]")
+    if np.issubdtype(pol.dtype, np.floating):
+        bad = ~np.isfinite(pol) | (np.mod(np.where(np.isfinite(pol), pol, 0), 1) != 0)
+        if bad.any():
+            s = int(np.argmax(bad))
+            raise InvalidArgument(f"{name}[{s}]={pol[s]!r}, expected an integer action in "
+                                  f"[0, {A - 1}]")
+    out = pol.astype(np.int64)
+    bad = (out < 0) | (out >= A)
+    if bad.any():
+        s = int(np.argmax(bad))
+        raise InvalidArgument(f"{name}[{s}]={pol[s]!r}, expected an integer action in "
+                              f"[0, {A - 1}]")
+    return out
+
+
+def _short(value: Any, n: int = 60) -> str:
+    s = repr(value)
+    return s if len(s) <= n else s[:n] + "..."
 
 
 def rounding_slack(mdp: TabularMDP, V: np.ndarray, gamma: float) -> float:

@@ -1,10 +1,12 @@
 """Exact V* in rational arithmetic (policy iteration over ``fractions.Fraction``).
 
 Each float of P, R and gamma is converted to the rational number it represents exactly
-(or to the nearest fraction with a bounded denominator when ``max_denominator`` is
-given, for models typed as decimals such as 0.1 or 1/3). Policy iteration then runs with
-exact Gaussian elimination and strict improvement, so the answer is the exact optimal
-value of that rational MDP. Starting from the float solution, it usually needs one
+(``Fraction(float)`` is exact), so the answer is about the model as stored, rows summing
+to ``1 +- tol`` included. With ``max_denominator``, models typed as decimals such as
+0.1 or 1/3 are read as those fractions instead, but only where the fraction rounds back
+to the very float that is stored; any entry it would change (0.95 read as 9/10) is
+refused, naming the entry. Policy iteration then runs with exact Gaussian elimination
+and strict improvement, so the answer is the exact optimal value of that rational MDP. Starting from the float solution, it usually needs one
 evaluation and one verification. Meant for small models (S up to a few dozen).
 """
 
@@ -58,7 +60,9 @@ def exact_solve(mdp: TabularMDP, *, max_denominator: int | None = None,
     -------
     SolveResult
         ``V_exact`` holds the Fractions; ``V`` their nearest floats; ``error_bound``
-        is the float rounding of ``V`` (half an ulp of the largest value).
+        is the float rounding of ``V`` (half an ulp of the largest value); with
+        ``max_denominator`` at least the float model's a-posteriori certificate, so it
+        bounds ``|V - V*|`` for the stored floats and for the fractions alike.
 
     Examples
     --------
@@ -80,17 +84,35 @@ def exact_solve(mdp: TabularMDP, *, max_denominator: int | None = None,
             "float solver (value_iteration, policy_iteration) or pass a larger max_states")
     t0 = time.perf_counter()
 
-    def q(x: float) -> Fraction:
+    def q(x: float, name: str) -> Fraction:
         f = Fraction(float(x))
-        return f.limit_denominator(max_denominator) if max_denominator else f
+        if not max_denominator:
+            return f
+        g = f.limit_denominator(max_denominator)
+        if g != f and float(g) != float(x):
+            raise InvalidArgument(
+                f"max_denominator={max_denominator} would change {name}={float(x)!r} to "
+                f"{g} (= {float(g)!r}), expected every entry to round back to its stored "
+                "float; exact_solve solves the model as stored (omit max_denominator, or "
+                "store the fractions' nearest floats)")
+        return g
 
     S, A = mdp.S, mdp.A
     Pd = mdp.dense_P()
-    g = q(mdp.gamma)
+    g = q(mdp.gamma, "gamma")
     rows: list[list[dict[int, Fraction]]] = [
-        [{int(j): q(Pd[s, a, j]) for j in np.flatnonzero(Pd[s, a])} for a in range(A)]
+        [{int(j): q(Pd[s, a, j], f"P[{s}, {a}, {int(j)}]") for j in np.flatnonzero(Pd[s, a])}
+         for a in range(A)]
         for s in range(S)]
-    R = [[q(mdp.R[s, a]) for a in range(A)] for s in range(S)]
+    R = [[q(mdp.R[s, a], f"R[{s}, {a}]") for a in range(A)] for s in range(S)]
+    top = max((sum(row.values(), Fraction(0)), s, a) for s in range(S)
+              for a, row in enumerate(rows[s]))
+    if g * top[0] >= 1:
+        from provable.errors import InvalidModel
+
+        raise InvalidModel(f"gamma={float(g)!r} times the sum of row P[{top[1]}, {top[2]}, :] "
+                           f"({float(top[0])!r}) is >= 1, expected < 1: the Bellman operator "
+                           "is not a contraction and V* need not exist")
     from provable.solvers.tabular.policy_iteration import policy_iteration
 
     pi = [int(a) for a in policy_iteration(mdp).policy]
@@ -111,9 +133,17 @@ def exact_solve(mdp: TabularMDP, *, max_denominator: int | None = None,
             break
     Vf = np.array([float(v) for v in V])
     Qf = np.array([[float(v) for v in row] for row in Q])
+    # each float(v) is within half an ulp of v (ulp at most that of the largest |V|);
+    # with max_denominator the rational model can differ from the stored floats by
+    # rounding, so the float model's certificate is taken too (the larger counts)
     ulp = float(np.spacing(np.abs(Vf).max(initial=1.0)))
+    bound = ulp / 2
+    if max_denominator:
+        from provable.solvers._common import bellman_certificate
+
+        bound = max(bound, bellman_certificate(mdp, Vf).bound)
     return SolveResult(V=Vf, Q=Qf, policy=np.array(pi, dtype=np.int64), iterations=it,
-                       error_bound=ulp / 2, converged=not changed, method="exact",
+                       error_bound=float(bound), converged=not changed, method="exact",
                        backend="fractions", seconds=time.perf_counter() - t0,
                        message="exact rational policy iteration; no action improves strictly",
                        V_exact=np.array(V, dtype=object),

@@ -8,7 +8,9 @@ Dual:   :math:`\max_{x \ge 0} r^\top x` s.t. :math:`\sum_a x(s',a) - \gamma
 Both are solved with HiGHS (scipy) or through cvxpy; the other side comes from the
 solver's multipliers. The returned ``occupancy`` is normalised,
 :math:`d = (1-\gamma) x`, a probability over (s, a). The values are certified a
-posteriori by the Bellman residual, independent of the LP solver's tolerances.
+posteriori by one float64 Bellman backup with its rounding bounded
+(:func:`~provable.solvers._common.bellman_certificate`), independent of the LP solver's
+tolerances and valid for rows summing to ``1 +- tol``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import scipy.sparse as sp
 from provable._validation import check_choice, check_stochastic
 from provable.errors import InvalidArgument
 from provable.mdp._tabular import TabularMDP
-from provable.solvers._common import q_from_v, rounding_slack
+from provable.solvers._common import bellman_certificate
 from provable.solvers._result import SolveResult
 from provable.solvers.tabular.value_iteration import _check_discounted
 
@@ -116,15 +118,18 @@ def linear_program(mdp: TabularMDP, *, solver: str = "highs", formulation: str =
             if ok and np.dot(rho, V) < 0 < np.dot(r, x):  # sign convention of the solver
                 V = -V
         iters, msg = int(prob.solver_stats.num_iters or 0), f"cvxpy status {prob.status}"
-    if ok:
-        Q = q_from_v(mdp, V)
-        resid = float(np.abs(Q.max(axis=1) - V).max())
-        bound = resid / (1 - mdp.gamma) + rounding_slack(mdp, V, mdp.gamma)
+    pbound = np.inf
+    if ok and np.isfinite(V).all():
+        cert = bellman_certificate(mdp, V)
+        Q, bound = cert.Q, cert.bound
         policy = Q.argmax(axis=1)
+        pbound = cert.policy_bound(policy)
+        ok = cert.finite
     else:
         Q, bound, policy = np.full((S, mdp.A), np.nan), np.inf, np.zeros(S, dtype=np.int64)
+        ok = False
     return SolveResult(V=V, Q=Q, policy=policy, iterations=iters, error_bound=float(bound),
                        converged=bool(ok), method="linear_program",
                        backend=f"{solver}/{formulation}", seconds=time.perf_counter() - t0,
-                       message=msg, occupancy=((1 - mdp.gamma) * x).reshape(S, mdp.A),
+                       message=msg, policy_error_bound=float(pbound), occupancy=((1 - mdp.gamma) * x).reshape(S, mdp.A),
                        objective=float(rho @ V), dual_objective=float(r @ x))

@@ -1,9 +1,13 @@
 r"""Policy iteration (Howard 1960) with exact linear solves, and modified policy
 iteration (Puterman & Shin 1978).
 
-Both certify their answer a posteriori with :math:`\|V - V^*\|_\infty \le
-\|TV - V\|_\infty / (1-\gamma)` (policy iteration) or the MacQueen–Porteus bounds
-(modified policy iteration), floating-point slack included.
+Both certify their answer a posteriori, whatever the method did:
+:math:`\|V - V^*\|_\infty \le \|TV - V\|_\infty / (1-\kappa)` with
+:math:`\kappa \ge \gamma \max_{s,a} \sum_j P(j|s,a)` and the float64 rounding of that
+backup bounded (:func:`~provable.solvers._common.bellman_certificate`), which holds for
+rows summing to ``1 +- tol``. Modified policy iteration stops its sweeps on the
+MacQueen–Porteus span rule (exact only for rows summing to 1) and, if the certificate
+then exceeds ``tol``, continues with certified value-iteration sweeps.
 """
 
 from __future__ import annotations
@@ -15,9 +19,19 @@ import scipy.sparse as sp
 
 from provable._validation import check_int, check_real
 from provable.mdp._tabular import TabularMDP
-from provable.solvers._common import _solve, policy_matrix, q_from_v, rounding_slack
+from provable.solvers._common import (
+    _solve,
+    bellman_certificate,
+    check_policy_vector,
+    policy_matrix,
+    q_from_v,
+)
 from provable.solvers._result import SolveResult
-from provable.solvers.tabular.value_iteration import _check_discounted
+from provable.solvers.tabular.value_iteration import (
+    _check_discounted,
+    certified_message,
+    certify_and_refine,
+)
 
 __all__ = ["policy_iteration", "modified_policy_iteration"]
 
@@ -37,9 +51,26 @@ def _improve(Q: np.ndarray, current: np.ndarray | None, rtol: float = 1e-12) -> 
 
 def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarray | None = None
                      ) -> SolveResult:
-    """Howard's policy iteration with exact evaluation (dense LU; sparse LU, or for
+    r"""Howard's policy iteration with exact evaluation (dense LU; sparse LU, or for
     1000+ sparse states GMRES refined to LU's backward-error level, since a sparse LU
     of a random transition graph fills in and costs ~S^3).
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+        A discounted MDP.
+    max_iter : int, default 1000
+        Improvement steps at most.
+    policy0 : array_like (S,) of int, optional
+        Starting policy (default: greedy in the rewards).
+
+    Returns
+    -------
+    SolveResult
+        ``error_bound`` certifies ``max|V - V*|`` by one float64 Bellman backup of the
+        returned V (:func:`~provable.solvers._common.bellman_certificate`);
+        ``policy_error_bound`` certifies :math:`\max_s V^*(s) - V^\pi(s)`.
+        ``converged`` means the policy is stable and the certificate finite.
 
     Examples
     --------
@@ -53,7 +84,8 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
     t0 = time.perf_counter()
     g = mdp.gamma
     I = sp.identity(mdp.S, format="csr") if mdp.sparse else np.eye(mdp.S)
-    pi = _improve(mdp.R, None) if policy0 is None else np.asarray(policy0, dtype=np.int64)
+    pi = (_improve(mdp.R, None) if policy0 is None else
+          check_policy_vector("policy0", policy0, mdp.S, mdp.A))
     conv = False
     for it in range(1, max_iter + 1):
         P_pi, r_pi = policy_matrix(mdp, pi)
@@ -64,13 +96,18 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
             conv = True
             break
         pi = new
-    resid = float(np.abs(Q.max(axis=1) - V).max())
-    bound = resid / (1 - g) + rounding_slack(mdp, V, g)
-    msg = (f"policy stable after {it} improvements" if conv else
-           f"max_iter={max_iter} reached before the policy stabilised")
-    return SolveResult(V=V, Q=Q, policy=pi, iterations=it, error_bound=float(bound),
+    cert = bellman_certificate(mdp, V)
+    bound = cert.bound
+    msg = (f"policy stable after {it} improvements; certified bound {bound:.3g}" if conv else
+           f"max_iter={max_iter} reached before the policy stabilised; certified bound "
+           f"{bound:.3g}")
+    if not cert.finite:
+        msg = certified_message(cert, 0.0, "", "")
+        conv = False
+    return SolveResult(V=V, Q=cert.Q, policy=pi, iterations=it, error_bound=float(bound),
                        converged=conv, method="policy_iteration", backend="numpy",
-                       seconds=time.perf_counter() - t0, message=msg)
+                       seconds=time.perf_counter() - t0, message=msg,
+                       policy_error_bound=float(cert.policy_bound(pi)))
 
 
 def modified_policy_iteration(mdp: TabularMDP, tol: float = 1e-8, *, m: int = 20,
@@ -107,21 +144,29 @@ def modified_policy_iteration(mdp: TabularMDP, tol: float = 1e-8, *, m: int = 20
             V = TV + c * (lo + hi) / 2
             conv = True
             break
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            V = TV
+            break
         P_pi, r_pi = policy_matrix(mdp, pi)
         V = TV
         for _ in range(m - 1):
             V = r_pi + g * (P_pi @ V)
-    if not conv:  # certify the last iterate the same way
+    if not conv:  # the span midpoint of the last iterate
         Q = q_from_v(mdp, V)
         TV = Q.max(axis=1)
         D = TV - V
         lo, hi = float(D.min()), float(D.max())
-        V = TV + c * (lo + hi) / 2
-    bound = c * (hi - lo) / 2 + rounding_slack(mdp, V, g)
-    Q = q_from_v(mdp, V)
-    msg = (f"span bound {bound:.3g} <= tol {tol:g} after {it} improvements" if conv else
-           f"max_iter={max_iter} reached; certified bound {bound:.3g}")
-    return SolveResult(V=V, Q=Q, policy=Q.argmax(axis=1), iterations=it,
-                       error_bound=float(bound),
-                       converged=conv, method="modified_policy_iteration", backend="numpy",
-                       seconds=time.perf_counter() - t0, message=msg)
+        if np.isfinite(lo) and np.isfinite(hi):
+            V = TV + c * (lo + hi) / 2
+    from provable.backends import resolve
+
+    left = max_iter * m - it * m if conv else 0
+    V, cert, more, note = certify_and_refine(mdp, V, tol, left, resolve("auto", P2=mdp.P_at()))
+    policy = cert.Q.argmax(axis=1)
+    msg = certified_message(cert, tol, f"span rule met after {it} improvements",
+                            f"max_iter={max_iter} reached", not conv) + note
+    return SolveResult(V=V, Q=cert.Q, policy=policy, iterations=it,
+                       error_bound=float(cert.bound),
+                       converged=bool(cert.bound <= tol), method="modified_policy_iteration",
+                       backend="numpy", seconds=time.perf_counter() - t0, message=msg,
+                       policy_error_bound=float(cert.policy_bound(policy)))

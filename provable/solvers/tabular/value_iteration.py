@@ -9,9 +9,18 @@ For any :math:`V`, with :math:`c = \gamma / (1-\gamma)` and :math:`D = TV - V`
 
 ``stop="span"`` returns the midpoint :math:`TV + c(\max D + \min D)/2` with bound
 :math:`c(\max D - \min D)/2`; ``stop="sup"`` returns :math:`TV` with bound
-:math:`c \max_s |D(s)|`. Either way the returned V is within ``error_bound`` of V*
-in sup norm (floating-point rounding included). pymdptoolbox's span-stopped VI returns
-:math:`TV` without the correction, which is off by a constant on dense problems.
+:math:`c \max_s |D(s)|`. pymdptoolbox's span-stopped VI returns :math:`TV` without the
+correction, which is off by a constant on dense problems.
+
+These bounds assume rows of P that sum to exactly 1. The model accepts rows summing to
+``1 +- tol`` (and float32 inputs promoted to float64), and on those the span rule can
+be fooled by many times its bound. So the stopping rule only decides when to stop
+sweeping; ``error_bound`` is a separate a-posteriori certificate of the returned V,
+:math:`\|V - V^*\| \le \|TV - V\| / (1 - \kappa)` with
+:math:`\kappa \ge \gamma \max_{s,a} \sum_j P(j|s,a)` and the float64 rounding of
+that backup bounded explicitly (:func:`~provable.solvers._common.bellman_certificate`;
+cf. Hartmanns, *Correct Probabilistic Model Checking with Floating-Point Arithmetic*,
+TACAS 2022). It costs one sweep, the one that also gives ``Q``.
 """
 
 from __future__ import annotations
@@ -25,10 +34,17 @@ from provable._validation import check_choice, check_int, check_real
 from provable.backends import resolve, value_iteration_loop
 from provable.errors import NotSupported
 from provable.mdp._tabular import TabularMDP
-from provable.solvers._common import greedy, q_from_v, rounding_slack
+from provable.solvers._common import (
+    BellmanCertificate,
+    bellman_certificate,
+    check_flag,
+    check_start_vector,
+    contraction_modulus,
+    greedy,
+)
 from provable.solvers._result import SolveResult
 
-__all__ = ["value_iteration", "default_max_iter"]
+__all__ = ["value_iteration", "default_max_iter", "certify_and_refine"]
 
 # default action elimination: P large enough that sweeps dominate the bookkeeping, and
 # rows long enough (in stored entries) that skipping one skips whole cache lines
@@ -59,6 +75,66 @@ def _check_discounted(mdp: TabularMDP, name: str) -> None:
                            "(use backward_induction or average_reward)")
 
 
+def certify_and_refine(mdp: TabularMDP, V: np.ndarray, tol: float, sweeps_left: int,
+                       backend: str) -> tuple[np.ndarray, BellmanCertificate, int, str]:
+    r"""Certify ``V`` a posteriori (:func:`~provable.solvers._common.bellman_certificate`)
+    and, while the certified bound exceeds ``tol``, continue with plain value iteration
+    (no action elimination) stopped by the sup-norm rule of the certified modulus
+    :math:`\kappa \ge \gamma \max_{s,a} \sum_j P(j|s,a)`: :math:`\|V_{k+1} - V^*\| \le
+    \kappa/(1-\kappa)\, \|V_{k+1} - V_k\|`, then certify again.
+
+    A method's own stopping rule is a fast heuristic here; the answer is the
+    certificate. The MacQueen–Porteus bounds and the elimination test assume rows that
+    sum to exactly 1; with rows summing to ``1 +- tol`` they can be fooled, and this is
+    where that is caught and repaired. Returns ``(V, certificate, sweeps, note)``.
+    """
+    cert = bellman_certificate(mdp, V)
+    sweeps = 0
+    note = ""
+    if not cert.finite:
+        return V, cert, sweeps, note
+    gamma = mdp.gamma
+    c = gamma / (1 - gamma) if gamma > 0 else 0.0
+    kappa = cert.modulus
+    c_k = kappa / (1 - kappa)
+    P2, r = mdp.P_at(), mdp.R.ravel()
+    rounds = 0
+    # below about 4x the rounding term float64 cannot certify more: aim for that instead
+    while (cert.bound > max(tol, 4 * cert.floor) and sweeps < sweeps_left and rounds < 4):
+        rounds += 1
+        goal = max(tol, 4 * cert.floor)
+        target = (goal - cert.floor) / 2 / 4 ** (rounds - 1)
+        inner = target * c / c_k if c_k > 0 else target
+        if inner <= 0:
+            inner = np.finfo(float).tiny
+        V, _, more, _, _, _ = value_iteration_loop(P2, r, gamma, V, inner, sweeps_left - sweeps,
+                                                   False, backend, None)
+        sweeps += int(more)
+        cert = bellman_certificate(mdp, V)
+        if not cert.finite:
+            break
+    if sweeps:
+        note = (f"; the first stopping rule was not certified, {sweeps} more sweeps with the "
+                f"sup-norm rule of the certified modulus {kappa:.17g}")
+    return V, cert, sweeps, note
+
+
+def certified_message(cert: BellmanCertificate, tol: float, head: str, limit: str,
+                      exhausted: bool = False) -> str:
+    """How a certified solve ended, in words (shared by VI and MPI)."""
+    if not cert.finite:
+        return ("values are not finite (float64 overflow: max|r|/(1-gamma) is beyond "
+                "the float64 range, or the start vector was extreme); nothing is certified")
+    if cert.bound <= tol:
+        return f"{head}: certified bound {cert.bound:.3g} <= tol {tol:g}"
+    if exhausted:
+        return f"{limit}; certified bound is {cert.bound:.3g} > tol {tol:g}"
+    if cert.floor >= tol / 2:
+        return (f"certified bound {cert.bound:.3g} > tol {tol:g}: tol is below what float64 "
+                f"can certify for this model (rounding term {cert.floor:.3g})")
+    return f"{limit}; certified bound is {cert.bound:.3g} > tol {tol:g}"
+
+
 def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
                     max_iter: int | None = None, V0: Any = None, gauss_seidel: bool = False,
                     eliminate: bool | None = None, backend: str = "auto") -> SolveResult:
@@ -71,11 +147,11 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     tol : float, default 1e-8
         Target certified sup-norm error of the returned V.
     stop : {"span", "sup"}
-        Stopping rule (see module docstring). ``"span"`` stops earlier.
+        Stopping rule of the sweeps (see module docstring). ``"span"`` stops earlier.
     max_iter : int, optional
         Default from :func:`default_max_iter`.
     V0 : array_like (S,), optional
-        Starting values (default 0).
+        Starting values (default 0); finite.
     gauss_seidel : bool
         In-place sweeps (sup-norm rule, numba, dense only; no action elimination).
     eliminate : bool, optional
@@ -93,10 +169,14 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     Returns
     -------
     SolveResult
-        ``error_bound`` certifies ``max|V - V*|``; ``policy_error_bound`` certifies the
-        greedy policy's suboptimality (``2 * error_bound * gamma / (1 - gamma)`` at most,
-        Singh & Yee 1994). ``eliminated`` counts the state-action pairs dropped as
-        certified suboptimal; ``Q`` is computed afresh over all actions.
+        ``error_bound`` certifies ``max|V - V*|`` a posteriori, whatever the stopping
+        rule and back end: one float64 Bellman backup of the returned V with its
+        rounding bounded (:func:`certify_and_refine`), valid for any accepted P
+        (rows summing to ``1 +- tol``). ``converged`` is True exactly when that bound
+        is at most ``tol``. ``policy_error_bound`` certifies the greedy policy's
+        suboptimality :math:`\\max_s V^*(s) - V^\\pi(s)`. ``eliminated`` counts the
+        state-action pairs dropped as suboptimal; ``Q`` is computed afresh over all
+        actions.
 
     Examples
     --------
@@ -108,19 +188,20 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     _check_discounted(mdp, "value_iteration")
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     check_choice("stop", stop, ("span", "sup"))
+    gauss_seidel = check_flag("gauss_seidel", gauss_seidel)
     if eliminate is not None and not isinstance(eliminate, (bool, np.bool_)):
         from provable.errors import InvalidType
 
         raise InvalidType(f"eliminate has type {type(eliminate).__name__}, expected bool or None")
-    V = np.zeros(mdp.S) if V0 is None else np.array(V0, dtype=float)
-    if V.shape != (mdp.S,):
-        from provable.errors import InvalidArgument
-
-        raise InvalidArgument(f"V0 has shape {V.shape}, expected ({mdp.S},)")
+    V = np.zeros(mdp.S) if V0 is None else check_start_vector("V0", V0, mdp.S)
     max_iter = default_max_iter(mdp, tol, V) if max_iter is None else check_int(
         "max_iter", max_iter, min_value=1)
     t0 = time.perf_counter()
     gamma = mdp.gamma
+    if gamma >= 0.99:  # slow sweeps: refuse a non-contraction before running them
+        _, kappa, row = contraction_modulus(mdp)
+        if not kappa < 1.0:
+            bellman_certificate(mdp, V)  # raises, naming the row
     c = gamma / (1 - gamma)
     r = mdp.R.ravel()
     P2 = mdp.P_at()
@@ -132,7 +213,6 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
         pi = np.zeros(mdp.S, dtype=np.int64)
         it, delta, conv = k.vi_gauss_seidel_dense(np.ascontiguousarray(P2), r, gamma, V, pi,
                                                  tol, max_iter)
-        bound = c * float(delta)
         used, stop_used = "numba", "sup"
     else:
         used = resolve(backend, P2=P2)
@@ -144,23 +224,28 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
         active = np.ones(r.shape[0], dtype=bool) if eliminate else None
         V, pi, it, lo, hi, conv = value_iteration_loop(P2, r, gamma, V, tol, max_iter,
                                                        stop == "span", used, active)
-        if stop == "span":
+        if stop == "span" and np.isfinite(lo) and np.isfinite(hi):
             V = V + c * (lo + hi) / 2
-            bound = c * (hi - lo) / 2
-        else:
-            bound = c * max(abs(lo), abs(hi))
         stop_used = stop
-    bound += rounding_slack(mdp, V, gamma)
+    V_first = V
+    V, cert, more, note = certify_and_refine(mdp, V, tol, max_iter - int(it), used)
+    it = int(it) + more
     eliminated = 0 if gauss_seidel or not eliminate else int(active.size - active.sum())
-    Q = q_from_v(mdp, V)
-    # greedy among the actions still live: the eliminated ones are certified suboptimal
-    policy = greedy(Q if not eliminated else np.where(active.reshape(Q.shape), Q, -np.inf))
-    msg = (f"{stop_used}-norm bound {bound:.3g} <= tol {tol:g} after {it} sweeps" if conv else
-           f"max_iter={max_iter} reached; certified bound is {bound:.3g} > tol {tol:g}")
+    Q = cert.Q
+    # greedy among the actions still live (the eliminated ones are suboptimal) unless
+    # the certificate had to refine the sweeps' answer
+    if eliminated and V is V_first:
+        policy = greedy(np.where(active.reshape(Q.shape), Q, -np.inf))
+    else:
+        policy = greedy(Q)
+    bound = cert.bound
+    conv = bool(bound <= tol)
+    msg = certified_message(cert, tol, f"{stop_used}-norm rule met after {it} sweeps",
+                            f"max_iter={max_iter} reached", it >= max_iter) + note
     if eliminated:
         msg += f"; {eliminated} of {active.size} state-action pairs eliminated as suboptimal"
     return SolveResult(V=V, Q=Q, policy=policy, iterations=int(it), error_bound=float(bound),
-                       converged=bool(conv), method="value_iteration", backend=used,
+                       converged=conv, method="value_iteration", backend=used,
                        seconds=time.perf_counter() - t0, message=msg,
-                       policy_error_bound=float(2 * bound / (1 - gamma)) if gamma < 1 else np.inf,
+                       policy_error_bound=float(cert.policy_bound(policy)),
                        eliminated=eliminated)
