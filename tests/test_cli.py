@@ -54,15 +54,23 @@ def test_help_lists_commands():
 
 def test_verify_passing_claims_exit_0_and_writes_report(toys, tmp_path):
     out = tmp_path / "rep"
-    r = run("verify", "toy.sqrt_rate", "toy.identity", "toy.broken", "--out", str(out))
+    r = run("verify", "toy.sqrt_rate", "toy.identity", "--out", str(out))
     assert r.exit_code == 0, r.output
     assert "toy.sqrt_rate" in r.output and "holds" in r.output
-    assert "Inconclusive" in r.output and "boom at n=100" in r.output
     assert f"Report: {out / 'report.md'}" in r.output
     for f in ("report.md", "results.json"):
         assert (out / f).exists(), f
     assert len(list((out / "plots").glob("toy.sqrt_rate-*.png"))) == 1
-    assert len(list((out / "cache").glob("*.json"))) == 3
+    assert len(list((out / "cache").glob("*.json"))) == 2
+
+
+def test_verify_claim_that_cannot_run_exits_3_and_is_retried(toys, tmp_path):
+    r = run("verify", "toy.identity", "toy.broken", "--out", str(tmp_path))
+    assert r.exit_code == 3, r.output
+    assert "could not run" in r.output and "boom at n=100" in r.output
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1  # the error is not cached
+    r = run("verify", "toy.identity", "toy.broken", "--out", str(tmp_path))
+    assert r.exit_code == 3 and pc_toy_claims.CALLS == {"identity": 1, "broken": 2}
 
 
 def test_verify_violated_claim_exits_1(toys, tmp_path):
@@ -81,8 +89,8 @@ def test_verify_all_then_cached_rerun(toys, tmp_path):
     assert r.exit_code == 1  # the catalogue holds a violated toy
     calls = dict(pc_toy_claims.CALLS)
     r = run("verify", "--out", str(tmp_path))
-    # nothing recomputed: every verdict comes from the cache
-    assert pc_toy_claims.CALLS == calls and "(cached)" in r.output
+    # every verdict comes from the cache; the claim that could not run is retried
+    assert pc_toy_claims.CALLS == {**calls, "broken": 2} and "(cached)" in r.output
     r = run("verify", "toy.identity", "--out", str(tmp_path), "--force")
     assert pc_toy_claims.CALLS["identity"] == calls["identity"] + 1
 

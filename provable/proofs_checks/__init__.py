@@ -15,7 +15,13 @@ from provable.proofs_checks._claim import (
     residual_verdict,
 )
 from provable.proofs_checks._report import read_results, write_report
-from provable.proofs_checks._runner import failures, load_claim_modules, verify, verify_all
+from provable.proofs_checks._runner import (
+    exit_code,
+    failures,
+    load_claim_modules,
+    verify,
+    verify_all,
+)
 from provable.proofs_checks._stats import ExponentFit, fit_exponent, judge_exponent
 from provable.proofs_checks._verdict import Verdict
 
@@ -26,6 +32,7 @@ __all__ = [
     "catalogue",
     "check_rate",
     "claim",
+    "exit_code",
     "failures",
     "fit_exponent",
     "flags_verdict",

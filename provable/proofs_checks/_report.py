@@ -2,26 +2,37 @@
 
 :func:`write_report` never gives up half way: a plot or a section that fails is
 replaced by a note saying why, and the rest of the report is still written.
+
+This module also holds the rule that turns verdicts into the outcome of a run
+(:func:`failures`, :func:`exit_code`); the runner depends on it, never the reverse.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import math
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from provable.proofs_checks._cache import _json_default, _safe, provable_version
+from provable.proofs_checks._cache import _json_default, provable_version
 from provable.proofs_checks._claim import Claim
-from provable.proofs_checks._verdict import STATUSES, Verdict
+from provable.proofs_checks._verdict import ERROR, STATUSES, Verdict
 
 __all__ = ["write_report", "plot_rate", "plot_figure", "figure_spec", "read_results",
-           "REPORT_FILE", "RESULTS_FILE"]
+           "failures", "exit_code", "plot_stem", "REPORT_FILE", "RESULTS_FILE",
+           "EXIT_OK", "EXIT_FAILED", "EXIT_ERROR"]
+
+#: Exit codes of a run (``provable verify``): every claim holds or is inconclusive
+#: with sound controls; a claim is violated or a control failed; a claim could not
+#: run (and nothing is violated). Code 2 is bad input.
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 3
 
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
@@ -34,6 +45,90 @@ def _lookup(claim_id: str) -> Claim | None:
     from provable.proofs_checks import _claim
 
     return _claim._REGISTRY.get(claim_id)
+
+
+def failures(verdicts: Iterable[dict]) -> list[tuple[str, str]]:
+    """The verdicts that make a run fail, as ``(claim, why)`` pairs.
+
+    A run fails when a claim is ``violated``, when a claim that ``holds`` has a
+    negative control that does not say ``violated`` (or none at all): a harness that
+    cannot see a planted error gives no evidence, or when a claim could not run
+    (status ``error``). ``inconclusive`` claims are not failures (their reason is
+    reported).
+
+    Examples
+    --------
+    >>> ok = Verdict(claim="a", status="holds", reason="")
+    >>> ok["control"] = Verdict(claim="a (control)", status="violated", reason="")
+    >>> failures([ok])
+    []
+    >>> failures([Verdict(claim="b", status="error", reason="the experiment raised")])
+    [('b', 'could not run: the experiment raised')]
+    """
+    out: list[tuple[str, str]] = []
+    for v in verdicts:
+        status = v.get("status")
+        ctrl = v.get("control")
+        if status == "violated":
+            out.append((v.get("claim", ""), f"violated: {v.get('reason', '')}"))
+        elif status == ERROR:
+            out.append((v.get("claim", ""), f"could not run: {v.get('reason', '')}"))
+        elif status == "holds":
+            if not isinstance(ctrl, dict):
+                out.append((v.get("claim", ""), "holds but has no negative control"))
+            elif ctrl.get("status") != "violated":
+                out.append((v.get("claim", ""),
+                            f"negative control says {ctrl.get('status')!r}, expected "
+                            f"'violated': {ctrl.get('reason', '')}"))
+    return out
+
+
+def exit_code(verdicts: Iterable[dict]) -> int:
+    """The exit code of a run: :data:`EXIT_FAILED` (1) when a claim is violated or a
+    control failed, else :data:`EXIT_ERROR` (3) when a claim could not run, else
+    :data:`EXIT_OK` (0).
+
+    Examples
+    --------
+    >>> exit_code([Verdict(claim="b", status="error", reason="worker died twice")])
+    3
+    >>> exit_code([Verdict(claim="c", status="inconclusive", reason="short grid")])
+    0
+    """
+    vs = list(verdicts)
+    if any(v.get("status") != ERROR and failures([v]) for v in vs):
+        return EXIT_FAILED
+    if any(v.get("status") == ERROR for v in vs):
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
+
+
+def plot_stem(name: str) -> str:
+    """File-name stem of a claim id's plots, one-to-one: lower-case letters, digits,
+    ``_``, ``-`` and inner dots are kept, every other character (upper case included,
+    so that case-insensitive file systems cannot merge two ids) becomes ``~XX`` per
+    UTF-8 byte. A stem over 100 characters is cut to 80 plus ``~~`` and a hash of the
+    id.
+
+    Examples
+    --------
+    >>> plot_stem("toy.sqrt_rate"), plot_stem("a b"), plot_stem("a_b"), plot_stem("A")
+    ('toy.sqrt_rate', 'a~20b', 'a_b', '~41')
+    """
+    chars = []
+    for k, ch in enumerate(name):
+        if ch in _KEEP and not (ch == "." and k in (0, len(name) - 1)):
+            chars.append(ch)
+        else:
+            chars.append("".join(f"~{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
+    stem = "".join(chars) or "~"
+    if len(stem) > 100:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        stem = stem[:80] + "~~" + digest
+    return stem
 
 
 def _num(v: Any) -> str:
@@ -67,7 +162,7 @@ def _control_status(v: dict) -> str:
     ctrl = v.get("control")
     if isinstance(ctrl, dict):
         return ctrl.get("status", "—")
-    return "—" if v.get("status") == "inconclusive" else "missing"
+    return "—" if v.get("status") in ("inconclusive", ERROR) else "missing"
 
 
 def _seconds(v: dict) -> str:
@@ -253,13 +348,17 @@ def _section(v: dict, c: Claim | None, plot: str | None, plot_error: str | None)
             lines += [f"**Design.** {c.design}", ""]
         if c.rate_id:
             lines += [f"**Rate.** `{c.rate_id}` in `provable.bounds`.", ""]
-    lines += [f"**Verdict: {v.get('status')}.** {v.get('reason', '')}", "",
+    head = "Could not run" if v.get("status") == ERROR else f"Verdict: {v.get('status')}"
+    lines += [f"**{head}.** {v.get('reason', '')}", "",
               f"Expected {_expected(v)}; measured {_measured(v)}; "
               f"budget {v.get('budget', '—')}, seed {v.get('seed', '—')}, {_seconds(v)}.", ""]
+    for n in v.get("notes") or ():
+        if isinstance(n, dict):
+            lines += [f"**Note ({n.get('level', 'info')}).** {n.get('message', '')}", ""]
     ctrl = v.get("control")
     if isinstance(ctrl, dict):
         lines += [f"**Negative control: {ctrl.get('status')}.** {ctrl.get('reason', '')}", ""]
-    elif v.get("status") != "inconclusive":
+    elif v.get("status") not in ("inconclusive", ERROR):
         lines += ["**Negative control: missing.** The experiment attached no control.", ""]
     if plot:
         lines += [f"![{v.get('claim', '')}]({plot})", ""]
@@ -283,7 +382,8 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     out : path
         Report directory (created when missing).
     complete : bool
-        ``False`` marks the report as partial (the run stopped early).
+        ``False`` marks the report as partial (the run stopped early). A report with
+        a claim that could not run (status ``error``) is never complete.
     title : str
         Heading of ``report.md``.
 
@@ -313,12 +413,15 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
         draw = plot_rate if is_rate(v) else \
             plot_figure if "figure" in (v.get("data") or {}) else None
         if draw is not None:
-            name = _safe(str(v.get("claim", "claim")))
+            name = plot_stem(str(v.get("claim", "claim")))
             rel = f"{PLOTS_DIR}/{name}-{_fingerprint(v)}.png"
+            mine = re.compile(re.escape(name) + r"-[0-9a-f]{10}\.png")
             try:
                 if not (out / rel).is_file():  # content-addressed: reuse an identical plot
-                    for old in (out / PLOTS_DIR).glob(f"{name}-*.png"):
-                        old.unlink()
+                    if (out / PLOTS_DIR).is_dir():
+                        for old in (out / PLOTS_DIR).iterdir():
+                            if mine.fullmatch(old.name) and old.is_file():
+                                old.unlink()
                     draw(v, out / rel)
                 plot = rel
             except Exception as e:  # noqa: BLE001 - a bad plot must not lose the report
@@ -327,9 +430,12 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
         plot_errors.append(err)
 
     counts = {s: sum(v.get("status") == s for v in verdicts) for s in STATUSES}
-    from provable.proofs_checks._runner import failures
-
     fails = failures(verdicts)
+    errors = [v for v in verdicts if v.get("status") == ERROR]
+    complete = bool(complete) and not errors
+    warns = [(str(v.get("claim", "")), str(n.get("message", "")))
+             for v in verdicts for n in (v.get("notes") or ())
+             if isinstance(n, dict) and n.get("level") == "warning"]
     version = provable_version()
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     results = {
@@ -337,7 +443,9 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
         "created": now,
         "complete": complete,
         "counts": counts,
+        "exit_code": exit_code(verdicts),
         "failures": [{"claim": c, "why": w} for c, w in fails],
+        "warnings": [{"claim": c, "message": m} for c, m in warns],
         "verdicts": [],
     }
     for v, c, plot in zip(verdicts, claims, plots):
@@ -356,14 +464,23 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
              f"provable {version} · {now} · {len(verdicts)} claim"
              f"{'s' if len(verdicts) != 1 else ''}"
              + (f" · budget {', '.join(budgets)}" if budgets else ""), ""]
-    if not complete:
+    if errors:
+        lines += [f"**Incomplete:** {len(errors)} claim{'s' if len(errors) != 1 else ''} "
+                  "could not run (status `error`, not a verdict); errors are never cached: "
+                  "re-run the same command to retry them.", ""]
+    elif not complete:
         lines += ["**Partial report:** the run stopped before every claim finished; "
                   "re-run the same command to resume from the cache.", ""]
     if not verdicts:
         lines += ["No claims were run: none matched, or no claim is registered yet "
                   "(`provable claims` lists the catalogue).", ""]
     else:
-        lines += [", ".join(f"{counts[s]} {s}" for s in STATUSES) + ".", ""]
+        lines += [", ".join(f"{counts[s]} {s}" for s in STATUSES if s != ERROR)
+                  + (f", {counts[ERROR]} could not run (error)" if counts[ERROR] else "")
+                  + ".", ""]
+        if warns:
+            lines += ["**Warnings:**", ""]
+            lines += [f"- `{c}`: {_cell(m)}" for c, m in warns] + [""]
         if fails:
             lines += [f"**{len(fails)} failure{'s' if len(fails) != 1 else ''}:**", ""]
             lines += [f"- `{c}`: {_cell(w)}" for c, w in fails] + [""]
@@ -375,6 +492,10 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
                 _expected(v), _measured(v), v.get("status"), _control_status(v),
                 _seconds(v))) + " |")
         lines.append("")
+        if errors:
+            lines += ["Could not run:", ""]
+            lines += [f"- `{v.get('claim')}`: {_cell(v.get('reason', ''))}"
+                      for v in errors] + [""]
         inconclusive = [v for v in verdicts if v.get("status") == "inconclusive"]
         if inconclusive:
             lines += ["Inconclusive:", ""]

@@ -7,9 +7,14 @@ from typing import Any
 from provable._result import RichResult
 from provable.errors import InvalidArgument
 
-__all__ = ["Verdict", "STATUSES"]
+__all__ = ["Verdict", "STATUSES", "VERDICT_STATUSES", "ERROR"]
 
-STATUSES = ("holds", "violated", "inconclusive")
+#: What an experiment can conclude about its claim.
+VERDICT_STATUSES = ("holds", "violated", "inconclusive")
+#: The status of a claim that could not run (its experiment raised, its worker process
+#: died twice): not a verdict, never cached, and ``provable verify`` exits 3.
+ERROR = "error"
+STATUSES = (*VERDICT_STATUSES, ERROR)
 
 
 class Verdict(RichResult):
@@ -19,8 +24,10 @@ class Verdict(RichResult):
     ----------
     claim : str
         Claim id (``"nash_mp.last_iterate"``) or a user label.
-    status : {"holds", "violated", "inconclusive"}
-        The verdict. ``inconclusive`` always comes with a ``reason``.
+    status : {"holds", "violated", "inconclusive", "error"}
+        The verdict. ``inconclusive`` always comes with a ``reason``. ``error`` is not a
+        verdict: the claim could not run (its experiment raised, or the worker process
+        running it died twice); the reason says why, and the runner never caches it.
     measured : float or None
         The statistic measured (a fitted exponent, a max residual, …).
     expected : float or None
@@ -53,8 +60,8 @@ class Verdict(RichResult):
                  reason: str = "", data: dict | None = None, **extra: Any) -> None:
         if status not in STATUSES:
             raise InvalidArgument(f"status={status!r}, expected one of {STATUSES}")
-        if status == "inconclusive" and not reason:
-            raise InvalidArgument("status='inconclusive' needs a reason")
+        if status in ("inconclusive", ERROR) and not reason:
+            raise InvalidArgument(f"status={status!r} needs a reason")
         super().__init__(claim=claim, status=status, measured=measured, expected=expected,
                          ci=None if ci is None else (float(ci[0]), float(ci[1])),
                          tolerance=float(tolerance), reason=reason, data=data or {}, **extra)
@@ -63,6 +70,11 @@ class Verdict(RichResult):
     def ok(self) -> bool:
         """``True`` when the status is ``holds``."""
         return self["status"] == "holds"
+
+    @property
+    def is_error(self) -> bool:
+        """``True`` when the claim could not run (status ``error``): not a verdict."""
+        return self["status"] == ERROR
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Verdict:

@@ -8,6 +8,7 @@ import pc_toy_claims as toy
 import pytest
 
 from provable import proofs_checks as pc
+from provable.proofs_checks import _cache
 from provable.proofs_checks._cache import cache_key, cache_path, read_cached, write_cached
 
 
@@ -45,25 +46,30 @@ def test_verify_all_caches_and_resumes(toy_registry, tmp_path):
     assert toy.CALLS["sqrt_rate"] == 1
     assert [v.get("cached", False) for v in vs if v.claim in ("toy.identity", "toy.flags")] \
         == [True, True]
-    # everything cached now: a second pass computes nothing
+    # everything cached now but the claim that could not run (errors are never cached)
     vs = pc.verify_all(out=tmp_path, progress=False)
-    assert all(v.cached for v in vs)
-    assert sum(toy.CALLS.values()) == len(vs)
+    assert [v.claim for v in vs if not v.get("cached")] == ["toy.broken"]
+    assert toy.CALLS["broken"] == 2
+    assert sum(toy.CALLS.values()) == len(vs) + 1
 
 
 def test_interrupted_run_keeps_what_finished(toy_registry, tmp_path):
-    def stop_after_two(done, total, v):
-        if done == 2:
+    def stop_after_two(done, total, v):  # toy.broken (never cached), then two verdicts
+        if done == 3:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         pc.verify_all(out=tmp_path, progress=stop_after_two)
     assert len(list((tmp_path / "cache").glob("*.json"))) == 2
+    assert not list((tmp_path / "cache").glob("*.lock"))  # leases released
     report = (tmp_path / "report.md").read_text()
-    assert "Partial report" in report
+    assert "Incomplete" in report
+    assert json.loads((tmp_path / "results.json").read_text())["complete"] is False
     vs = pc.verify_all(out=tmp_path, progress=False)
     assert sum(bool(v.get("cached")) for v in vs) == 2
     assert "Partial report" not in (tmp_path / "report.md").read_text()
+    pc.verify_all([i for i in toy_registry if i != "toy.broken"], out=tmp_path, progress=False)
+    assert json.loads((tmp_path / "results.json").read_text())["complete"] is True
 
 
 def test_corrupt_cache_file_is_recomputed_with_a_warning(toy_registry, tmp_path):
@@ -72,6 +78,7 @@ def test_corrupt_cache_file_is_recomputed_with_a_warning(toy_registry, tmp_path)
     path.write_text("{ not json")
     with pytest.warns(RuntimeWarning, match="unreadable"):
         v = pc.verify("toy.identity", out=tmp_path)
+    assert v.notes[0]["level"] == "warning" and "unreadable" in v.notes[0]["message"]
     assert v.status == "holds" and not v.get("cached")
     assert toy.CALLS == {"identity": 2}
     json.loads(path.read_text())  # rewritten
@@ -85,4 +92,10 @@ def test_cache_file_with_another_key_is_not_trusted(tmp_path):
     payload["key"]["hash"] = "0" * 64
     cache_path(tmp_path, key).write_text(json.dumps(payload))
     with pytest.warns(RuntimeWarning):
+        assert read_cached(tmp_path, key) is None
+    # the same, with a checksum recomputed to match: the key itself is checked
+    body = {k: payload[k] for k in ("format", "key", "code", "verdict")}
+    payload["checksum"] = _cache._checksum(body)
+    cache_path(tmp_path, key).write_text(json.dumps(payload))
+    with pytest.warns(RuntimeWarning, match="another key"):
         assert read_cached(tmp_path, key) is None

@@ -16,8 +16,13 @@ def test_report_files(toy_registry, tmp_path):
     report = (tmp_path / "report.md").read_text()
     results = json.loads((tmp_path / "results.json").read_text())
     assert {d["claim"] for d in results["verdicts"]} == set(toy_registry)
-    assert results["counts"] == {"holds": 4, "violated": 1, "inconclusive": 1}
-    assert results["complete"] is True
+    assert results["counts"] == {"holds": 4, "violated": 1, "inconclusive": 0, "error": 1}
+    assert results["complete"] is False  # toy.broken could not run
+    assert results["exit_code"] == 1  # toy.fast_rate is violated
+    assert {f["claim"] for f in results["failures"]} == {"toy.fast_rate", "toy.no_control",
+                                                         "toy.broken"}
+    assert "4 holds, 1 violated, 0 inconclusive, 1 could not run (error)." in report
+    assert "Could not run:" in report and "**Incomplete:** 1 claim could not run" in report
     # table with source, arXiv link, control, time
     assert "| claim | source | expected | measured (CI) | verdict | control | time |" in report
     assert "[arXiv:2401.00001](https://arxiv.org/abs/2401.00001)" in report
@@ -67,7 +72,7 @@ def test_user_verdict_without_claim_and_odd_values(tmp_path):
     path = pc.write_report([v, w], tmp_path)
     text = path.read_text()
     assert "user check" in text and "my\\|algo" in text
-    assert len(list((tmp_path / "plots").glob("my_algo-*.png"))) == 1
+    assert len(list((tmp_path / "plots").glob("my~7Calgo-*.png"))) == 1
 
 
 def test_unreadable_results_is_none(tmp_path):

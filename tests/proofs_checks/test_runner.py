@@ -23,9 +23,9 @@ def test_budget_selects_params(toy_registry):
     assert len(v.data["ys"]) == 32
 
 
-def test_experiment_that_raises_is_inconclusive_with_the_exception(toy_registry):
+def test_experiment_that_raises_is_an_error_with_the_exception(toy_registry):
     v = pc.verify("toy.broken")
-    assert v.status == "inconclusive"
+    assert v.status == "error" and v.is_error and not v.ok
     assert "ValueError" in v.reason and "boom at n=100" in v.reason
     assert "traceback" in v.data["error"]
 
@@ -64,7 +64,7 @@ def test_verify_all_runs_the_catalogue_in_order(toy_registry):
     assert {s[1] for s in seen} == {len(vs)}
     by = {v.claim: v for v in vs}
     assert by["toy.fast_rate"].status == "violated"
-    assert by["toy.broken"].status == "inconclusive"
+    assert by["toy.broken"].status == "error"
     assert by["toy.identity"].status == "holds"
 
 
@@ -75,10 +75,14 @@ def test_failures_rule():
             v["control"] = pc.Verdict(claim="c", status=ctrl, reason="r")
         return v
 
-    fails = dict(pc.failures([mk("holds", "violated"), mk("holds", "inconclusive"),
-                              mk("holds", None), mk("violated", "violated"),
-                              mk("inconclusive", None), mk("inconclusive", "inconclusive")]))
-    assert set(fails) == {"holds/inconclusive", "holds/None", "violated/violated"}
+    vs = [mk("holds", "violated"), mk("holds", "inconclusive"), mk("holds", None),
+          mk("violated", "violated"), mk("inconclusive", None),
+          mk("inconclusive", "inconclusive"), mk("error", None)]
+    fails = dict(pc.failures(vs))
+    assert set(fails) == {"holds/inconclusive", "holds/None", "violated/violated", "error/None"}
+    assert fails["error/None"] == "could not run: r"
+    assert [pc.exit_code([v]) for v in vs] == [0, 1, 1, 1, 0, 0, 3]
+    assert pc.exit_code(vs) == 1 and pc.exit_code(vs[-3:]) == 3 and pc.exit_code([]) == 0
 
 
 def test_parallel_joblib_matches_serial(toy_registry):
@@ -101,7 +105,7 @@ def test_dask_local_cluster(toy_registry):
             vs2 = pc.verify_all(["toy.flags"], scheduler=client, progress=False)
             assert client.status == "running"  # not closed by verify_all
     assert [v.claim for v in vs] == ids
-    assert [v.status for v in vs] == ["holds", "holds", "inconclusive"]
+    assert [v.status for v in vs] == ["holds", "holds", "error"]
     assert vs[0].control.status == "violated"
     assert "ValueError" in vs[2].reason
     assert vs2[0].status == "holds"
