@@ -148,6 +148,9 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, cap: int
             if pos < nbytes:
                 raise InvalidModel(f"{where}: {pos} of the {nbytes} data bytes its header "
                                    "declares are present: truncated")
+            if f.read(1):  # reading to the end also makes zipfile verify the CRC-32
+                raise InvalidModel(f"{where} holds more bytes than its header declares "
+                                   f"(shape {shape} of {dtype}): corrupt")
             arr = buf.view(dtype)
             return arr.reshape(shape[::-1]).T if fortran else arr.reshape(shape)
     except ProvableError:
