@@ -476,21 +476,28 @@ class Leases:
             return True
         path = lease_path(self.out, key)
         text = json.dumps(_owner())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return True  # nowhere to put a lease: run unguarded (the cache write says why)
         for _ in range(3):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
+                if not path.is_file():
+                    return True  # a directory or a device in its place: run unguarded
                 try:
                     seen = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
+                except FileNotFoundError:
                     continue  # released between the two calls: try again
+                except OSError:
+                    return True
                 if not _stale(path, seen):
                     return False
                 _break(path, seen)
                 continue
             except OSError:
-                return True  # nowhere to put a lease: run unguarded (the cache write says why)
+                return True
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
             with self._lock:
@@ -505,11 +512,11 @@ class Leases:
             return True
         path = lease_path(self.out, key)
         try:
+            if not path.is_file():
+                return True  # absent, or not a lease at all (acquire ignores it too)
             seen = path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return True
         except OSError:
-            return not path.exists()
+            return True
         return _stale(path, seen)
 
     def release(self, key: CacheKey) -> None:

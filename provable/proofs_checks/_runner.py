@@ -315,12 +315,12 @@ def _execute(claims: list[Claim], budget: str, seed: int, *, jobs: int, schedule
                 finish(i, v)
             else:
                 todo.append(i)
-        waited: set[int] = set()
+        waited: dict[int, int] = {}
         waiting: list[int] = []
         while todo or waiting:
             mine: list[int] = []
             for i in todo:
-                if leases is None:
+                if leases is None or waited.get(i, 0) > 20:  # a lease that cannot be had
                     mine.append(i)
                 elif leases.acquire(keys[i]):
                     # another run may have finished it since we looked
@@ -339,7 +339,7 @@ def _execute(claims: list[Claim], budget: str, seed: int, *, jobs: int, schedule
                 freed = _wait_for_any(leases, [keys[i] for i in waiting])
                 for j in sorted(freed, reverse=True):
                     i = waiting.pop(j)
-                    waited.add(i)
+                    waited[i] = waited.get(i, 0) + 1
                     v = from_cache(i)
                     if v is not None:
                         finish(i, v)

@@ -260,13 +260,18 @@ def test_lookup_without_entry_is_a_silent_miss(tmp_path):
 # ------------------------------------------------------------------------- plots
 
 
-def test_plot_names_of_distinct_ids_never_collide(tmp_path):
+def test_plot_stems_are_one_to_one():
+    from provable.proofs_checks._report import plot_stem
+
     ids = ["a b", "a_b", "a/b", "A_b", "a-b", "a.b", ".a", "a.", "a~20b", "", "é", "x" * 300,
-           "x" * 299 + "y"]
-    stems = [_plot_stem(i) for i in ids]
+           "x" * 299 + "y", "a b-0123456789", "~", "~~"]
+    stems = [plot_stem(i) for i in ids]
     assert len(set(stems)) == len(ids)
     assert len({s.lower() for s in stems}) == len(ids)  # also on case-insensitive disks
-    assert all(len(s) <= 100 and "/" not in s and not s.startswith(".") for s in stems)
+    assert all(0 < len(s) <= 100 and "/" not in s and not s.startswith(".") for s in stems)
+
+
+def test_plots_of_ids_that_look_alike_do_not_replace_each_other(tmp_path):
     vs = []
     for k, cid in enumerate(["a b", "a_b"]):
         fig = figure_spec([1, 2, 3], [1.0, 2.0, 3.0 + k], xlabel="x", ylabel="y")
@@ -279,12 +284,6 @@ def test_plot_names_of_distinct_ids_never_collide(tmp_path):
     for p in plots:
         assert (tmp_path / p).is_file()
     assert len(list((tmp_path / "plots").glob("*.png"))) == 2
-
-
-def _plot_stem(name: str) -> str:
-    from provable.proofs_checks._report import plot_stem
-
-    return plot_stem(name)
 
 
 # ------------------------------------------------------------------------ leases
@@ -341,6 +340,20 @@ def test_a_lease_of_a_dead_process_is_broken(crash_registry, marks, tmp_path):
                                 "start": None, "token": "earlier", "time": 0}))
     assert pc.verify("runner.plain", out=tmp_path, force=True).status == "holds"
     assert rc.attempts(marks, "plain") == 2
+
+
+def test_odd_things_in_place_of_a_lease_or_the_cache_do_not_block(toy_registry, tmp_path):
+    key = cache_key("toy.identity", {"n": 100}, "quick", 0)
+    lease_path(tmp_path, key).mkdir(parents=True)  # a directory where the lease goes
+    assert pc.verify("toy.identity", out=tmp_path).status == "holds"
+    assert pc.verify("toy.identity", out=tmp_path).cached
+    out = tmp_path / "other"
+    out.mkdir()
+    (out / "cache").write_text("a file where the cache directory goes")
+    with pytest.warns(RuntimeWarning, match="could not be cached"):
+        vs = pc.verify_all(["toy.identity", "toy.flags"], out=out, progress=False)
+    assert [v.status for v in vs] == ["holds", "holds"]
+    assert json.loads((out / "results.json").read_text())["complete"] is True
 
 
 def test_leases_exclude_each_other_and_are_released(tmp_path):
