@@ -25,6 +25,7 @@ import contextlib
 import importlib
 import os
 import pickle
+import re
 import tempfile
 import time
 import traceback
@@ -371,6 +372,14 @@ def _dispatch(claims: list[Claim], mine: list[int], budget: str, seed: int,
         _run_joblib(claims, mine, budget, seed, modules, jobs, finish, results)
 
 
+def _death(e: BaseException) -> str:
+    """One line saying how a worker died (loky's message runs over several lines)."""
+    text = str(e)
+    first = text.strip().split("\n")[0].split(". ")[0].rstrip(".")
+    m = re.search(r"exit codes? of the workers? (?:are|is) (\{[^}]*\})", text)
+    return f"{type(e).__name__}: {first}" + (f", exit codes {m.group(1)}" if m else "")
+
+
 def _run_joblib(claims: list[Claim], pending: list[int], budget: str, seed: int,
                 modules: tuple[str, ...], jobs: int, finish: Callable[[int, Verdict], None],
                 results: dict[int, Verdict]) -> None:
@@ -420,7 +429,7 @@ def _run_joblib(claims: list[Claim], pending: list[int], budget: str, seed: int,
             if len(running) == 1:
                 deaths[running[0]] = deaths.get(running[0], 0) + 1
             for i in running:
-                why[i] = f"{type(broken).__name__}: {broken}"
+                why[i] = _death(broken)
             isolate += running
             remaining = [i for i in left if i not in running]
     n = jobs if jobs > 0 else (os.cpu_count() or 1)
@@ -452,7 +461,7 @@ def _run_isolated(claims: list[Claim], queue: list[int], budget: str, seed: int,
                     _, v = f.result()
                 except Exception as e:  # noqa: BLE001 - its process died
                     deaths[i] = deaths.get(i, 0) + 1
-                    why[i] = f"{type(e).__name__}: {e}"
+                    why[i] = _death(e)
                     if deaths[i] < 2:
                         queue.append(i)
                         continue
