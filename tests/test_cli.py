@@ -216,3 +216,36 @@ def test_solve_real_model(tmp_path):
 def test_version():
     r = run("--version")
     assert r.exit_code == 0 and r.output.startswith("provable ")
+
+
+def test_solve_refuses_a_negative_max_states(tmp_path):
+    model = tmp_path / "m.json"
+    model.write_text(json.dumps({"P": [[[1.0]]], "R": [[1.0]], "gamma": 0.5}))
+    r = runner.invoke(app, ["solve", str(model), "--max-states", "-5"])
+    assert r.exit_code == 2 and "max-states" in r.output
+
+
+def test_solve_an_average_reward_model(tmp_path):
+    """repr() of an average-reward model used to raise, so every such file crashed."""
+    pytest.importorskip("provable.solvers._cli")
+    model = tmp_path / "avg.json"
+    model.write_text(json.dumps({"P": [[[0.5, 0.5]], [[1.0, 0.0]]], "R": [[1.0], [0.0]]}))
+    r = run("solve", str(model))
+    assert r.exit_code == 0, r.output
+    assert "converged" in r.output
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ('{"P_data": [1.0], "P_indices": [2000000000], "P_indptr": [0, 1], "P_shape": [1, 1],'
+     ' "R": [[0.0]], "gamma": 0.9}', "P.indices[0] = 2000000000"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"P": [[[1.0]]], "R": [[1.0]], "gamma": ' + "9" * 5000 + "}", "cannot be read"),
+])
+def test_solve_bad_file_exits_2_with_one_line(tmp_path, content, fragment):
+    pytest.importorskip("provable.solvers._cli")
+    model = tmp_path / "bad.json"
+    model.write_text(content)
+    r = runner.invoke(app, ["solve", str(model)])
+    assert r.exit_code == 2, r.output
+    assert fragment in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1
