@@ -87,8 +87,13 @@ def test_plot_rate_with_polylog(tmp_path, polylog):
 
     xs = np.array([10.0, 100, 1000, 10000])
     ys = np.sqrt(xs) * np.log(xs) ** polylog * np.ones((4, 1))
-    v = pc.rate_verdict(xs, ys, expected=0.5, kind="tight", tol=0.1, control_expected=1.0,
-                        var="n", polylog=polylog)
+    # ys = x^(1/2) (log x)^p exactly: slope 1/2, intercept 0 after dividing out the polylog
+    fit = {"slope": 0.5, "intercept": 0.0, "ci": [0.5, 0.5], "polylog": polylog}
+    v = pc.Verdict(claim="demo", status="holds", expected=0.5, tolerance=0.1, reason="exact",
+                   data={"xs": xs.tolist(), "ys": ys.tolist(), "fit": fit, "var": "n",
+                         "rate_kind": "tight"})
+    v["control"] = pc.Verdict(claim="demo (control)", status="violated", expected=1.0,
+                              reason="slope 1/2 is not 1")
     p = _report.plot_rate(v, tmp_path / "p.png")
     assert p.stat().st_size > 1000
 
