@@ -457,8 +457,8 @@ class Outcome:
 
 def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                equivalent: list[dict], timeout_factor: float, timeout_extra: float,
-               verbose: bool = True, carried: frozenset[str] = frozenset()
-               ) -> tuple[list[Outcome], float, float]:
+               verbose: bool = True, carried: frozenset[str] = frozenset(),
+               warm: bool = True) -> tuple[list[Outcome], float, float]:
     target = root / module
     recover(target)
     missing = [t for t in tests if not (root / t.split("::")[0]).exists()]
@@ -476,8 +476,8 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
         status, base_s, tail = run_tests(root, tests, 3600, _env(root, shared_numba))
         if status != "passed":
             raise SystemExit(f"{module}: the unmutated selection fails; fix it first\n{tail}")
-        # warm run: the first one also compiled numba kernels into the shared cache
-        status, base_s, tail = run_tests(root, tests, 3600, _env(root, shared_numba))
+        if warm:  # time a second run: the first one also filled the numba cache
+            status, base_s, tail = run_tests(root, tests, 3600, _env(root, shared_numba))
         timeout = timeout_factor * base_s + timeout_extra
         if verbose:
             print(f"{module}: {len(mutants)} mutants, unmutated selection {base_s:.1f} s, "
@@ -563,6 +563,33 @@ def _git_head(root: Path) -> str:
         return "unknown"
 
 
+def _write(args: argparse.Namespace, root: Path,
+           results: dict[str, tuple[list[Outcome], float, float]], elapsed: float) -> str:
+    """Write the markdown report (--out) and the JSON outcomes (--json); return the text."""
+    sample = f", seeded sample of {args.sample} (seed {args.seed})" if args.sample else ""
+    if args.rerun_from:
+        sample += f"; killed mutants of {args.rerun_from.name} carried over"
+    header = (f"Mutation testing at commit {_git_head(root)}{sample}; "
+              f"{elapsed:.0f} s in all, jobs={args.jobs}.")
+    text = report(results, header)
+    if args.out:
+        args.out.write_text(text)
+    if args.json:
+        import json
+
+        data = {mod: {"source_sha1": hashlib.sha1((root / mod).read_bytes()).hexdigest(),
+                      "seconds": secs, "baseline_seconds": base,
+                      "outcomes": [{"id": o.mutant.ident, "line": o.mutant.line,
+                                    "line_text": o.mutant.line_text,
+                                    "mutation": o.mutant.key,
+                                    "occurrence": o.mutant.occurrence,
+                                    "status": o.status, "seconds": round(o.seconds, 2)}
+                                   for o in outs]}
+                for mod, (outs, base, secs) in results.items()}
+        args.json.write_text(json.dumps(data, indent=1))
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--root", type=Path, default=HERE.parent,
@@ -589,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
                     "--json report found killed are carried over as killed (only where the "
                     "module's source is byte-identical); the others are run again")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--stale-equivalents", action="store_true",
+                    help="list the entries of the equivalent list that match no mutant of "
+                    "the current source (their line changed: review them) and exit")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
 
@@ -599,6 +629,17 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown operators {sorted(unknown)}; expected some of {OPERATORS}")
     equivalent = load_equivalent(args.equivalent)
+    if args.stale_equivalents:
+        stale = 0
+        for e in equivalent:
+            path = root / e["module"]
+            ms = generate(e["module"], path.read_text(), OPERATORS) if path.exists() else []
+            if not any(is_equivalent(m, [e]) for m in ms):
+                stale += 1
+                print(f"stale: {e['module']}: {e['line']!r} {e['mutation']} "
+                      f"#{e.get('occurrence', 0)}")
+        print(f"{stale} of {len(equivalent)} entries match no mutant")
+        return 1 if stale else 0
     plan: dict[str, tuple[list[str], list[Mutant]]] = {}
     for module in modules:
         if module not in MODULES and not args.tests:
@@ -651,28 +692,9 @@ def main(argv: list[str] | None = None) -> int:
             results[mod] = run_module(root, mod, tests, muts, equivalent,
                                       args.timeout_factor, args.timeout_extra,
                                       not args.quiet, carried.get(mod, frozenset()))
-    sample = f", seeded sample of {args.sample} (seed {args.seed})" if args.sample else ""
-    if carried:
-        sample += f"; killed mutants of {args.rerun_from.name} carried over"
-    header = (f"Mutation testing at commit {_git_head(root)}{sample}; "
-              f"{time.perf_counter() - t0:.0f} s in all, jobs={args.jobs}.")
-    text = report(results, header)
+            _write(args, root, results, time.perf_counter() - t0)  # after each module
+    text = _write(args, root, results, time.perf_counter() - t0)
     print(text)
-    if args.out:
-        args.out.write_text(text)
-    if args.json:
-        import json
-
-        data = {mod: {"source_sha1": hashlib.sha1((root / mod).read_bytes()).hexdigest(),
-                      "seconds": secs, "baseline_seconds": base,
-                      "outcomes": [{"id": o.mutant.ident, "line": o.mutant.line,
-                                    "line_text": o.mutant.line_text,
-                                    "mutation": o.mutant.key,
-                                    "occurrence": o.mutant.occurrence,
-                                    "status": o.status, "seconds": round(o.seconds, 2)}
-                                   for o in outs]}
-                for mod, (outs, base, secs) in results.items()}
-        args.json.write_text(json.dumps(data, indent=1))
     return 0
 
 

@@ -121,7 +121,7 @@ def test_killed_survived_timed_out_and_equivalent(mut, tmp_path):
     entries = mut.load_equivalent(eq_file)
     outcomes, base, _ = mut.run_module(
         tmp_path, "toy.py", ["test_toy.py"], [killed, survived, looping, equivalent],
-        entries, timeout_factor=1.0, timeout_extra=3.0, verbose=False)
+        entries, timeout_factor=1.0, timeout_extra=3.0, verbose=False, warm=False)
     status = {o.mutant: o.status for o in outcomes}
     assert status == {killed: "killed", survived: "survived", looping: "timeout",
                       equivalent: "equivalent"}
@@ -146,10 +146,13 @@ def test_an_interrupted_run_is_restored(mut, tmp_path):
 
 
 def test_equivalent_list_is_well_formed(mut):
+    """Every reviewed entry names a configured module, a line, a mutation in the
+    driver's key format and a reason. (Entries whose line has since changed match no
+    mutant and are listed by ``scripts/mutation.py --stale-equivalents``.)"""
     entries = mut.load_equivalent(mut.DEFAULT_EQUIVALENT)
+    assert entries
     for e in entries:
         assert e["module"] in mut.MODULES
-        assert len(e["reason"]) > 20
-        src = (_SCRIPT.parents[1] / e["module"]).read_text()
-        ms = [m for m in mut.generate(e["module"], src) if mut.is_equivalent(m, [e])]
-        assert len(ms) == 1, f"equivalent entry matches no mutant any more: {e}"
+        op, _, change = e["mutation"].partition(":")
+        assert op in mut.OPERATORS and "->" in change, e
+        assert len(e["reason"]) > 40, e

@@ -92,13 +92,17 @@ def test_evaluate_policy_is_exact(seed):
 
 def test_finite_horizon_evaluation_and_occupancy():
     P, R = _two_state()
-    fh = pv.TabularMDP(P, R, horizon=3, gamma=1.0)
+    fh = pv.TabularMDP(P, R, horizon=3, gamma=0.5)
     pols = np.array([[1, 0], [0, 1], [0, 1]])
-    # h=2: (r(0,0), r(1,1)) = (1, -1); h=1: (1 + 1, -1 - 1); h=0: (0 + V1(1), 2 + V1(0))
+    # h=2: (r(0,0), r(1,1)) = (1, -1); h=1: (1 + 1/2, -1 - 1/2); h=0: (0 + V1(1)/2,
+    # 2 + V1(0)/2)
     np.testing.assert_array_equal(pv.solvers.evaluate_policy(fh, pols),
-                                  [[-2.0, 4.0], [2.0, -2.0], [1.0, -1.0], [0.0, 0.0]])
+                                  [[-0.75, 2.75], [1.5, -1.5], [1.0, -1.0], [0.0, 0.0]])
     np.testing.assert_array_equal(pv.solvers.evaluate_policy(fh, [1, 0]),
-                                  [[2.0, 4.0], [2.0, 2.0], [0.0, 2.0], [0.0, 0.0]])
+                                  [[1.0, 2.5], [1.0, 2.0], [0.0, 2.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(pv.solvers.evaluate_policy(fh, np.array([[0.0, 1.0],
+                                                                           [1.0, 0.0]])),
+                                  [[1.0, 2.5], [1.0, 2.0], [0.0, 2.0], [0.0, 0.0]])
     with pytest.raises(pv.errors.InvalidArgument, match="H=3"):
         pv.solvers.evaluate_policy(fh, np.zeros((4, 2), dtype=int))
     d = pv.solvers.occupancy(fh, pols, initial=[1.0, 0.0])
@@ -224,3 +228,34 @@ def test_rounding_slack_formula():
     sparse = pv.TabularMDP(Ps, np.array([[0.5, -4.0], [0, 0], [0, 0]]), gamma=0.5)
     assert rs(sparse, np.zeros(3), 0.5) == pytest.approx((3 + 4) * eps * 4 / 0.5, rel=1e-12)
     assert rs(dense, np.zeros(2), 1.0) == pytest.approx((2 + 4) * eps * 2 / 1e-300, rel=1e-12)
+
+
+def test_time_varying_models_use_step_zero_by_default():
+    Ph = np.stack([np.eye(2)[:, None, :], np.eye(2)[::-1][:, None, :]])  # (H, S, A, S)
+    Rh = np.array([[[1.0], [2.0]], [[10.0], [20.0]]])                    # (H, S, A)
+    fh = pv.TabularMDP(Ph, Rh, horizon=2, gamma=1.0)
+    V = np.array([100.0, 200.0])
+    np.testing.assert_array_equal(_common.q_from_v(fh, V)[:, 0], [101.0, 202.0])
+    np.testing.assert_array_equal(_common.q_from_v(fh, V, h=1)[:, 0], [210.0, 120.0])
+    P0, r0 = _common.policy_matrix(fh, [0, 0])
+    np.testing.assert_array_equal(P0, np.eye(2))
+    np.testing.assert_array_equal(r0, [1.0, 2.0])
+
+
+def test_stochastic_policy_rows_are_checked_to_1e_9():
+    P, R = _two_state()
+    mdp = pv.TabularMDP(P, R, gamma=0.5)
+    ok = np.array([[0.5, 0.5 + 0.7e-9], [1.0, 0.0]])
+    np.testing.assert_array_equal(_common.as_stochastic_policy(mdp, ok), ok)
+    with pytest.raises(pv.errors.ProvableError, match="sums to"):
+        _common.as_stochastic_policy(mdp, np.array([[0.5, 0.5 + 1.5e-9], [1.0, 0.0]]))
+
+
+def test_stored_zeros_do_not_join_classes():
+    # 0 <-> 1 closed (rewards 1, 0), 2 closed (reward 3); a stored zero from 0 to 2 is
+    # not a transition
+    P = sp.csr_matrix((np.array([1.0, 0.0, 1.0, 1.0]), (np.array([0, 0, 1, 2]),
+                                                       np.array([1, 2, 0, 2]))), shape=(3, 3))
+    assert P.nnz == 4
+    g = _common.policy_gain(P, np.array([1.0, 0.0, 3.0]))
+    np.testing.assert_allclose(g, [0.5, 0.5, 3.0], rtol=0, atol=1e-15)

@@ -169,3 +169,14 @@ def test_mpi_within_its_bound_on_random_models(seed):
         assert sup_error(res.V, v_star) <= res.error_bound
         if res.converged:
             assert res.error_bound <= tol
+
+
+def test_gamma_zero_is_one_greedy_step():
+    # gamma = 0: V* = max_a r(s, a); MPI's first span bound is 0 and must stop at once
+    mdp = _self_loops([[0.0, 1.0], [3.0, -2.0]], gamma=0.0)
+    for res in (pv.solvers.modified_policy_iteration(mdp, tol=1e-9, max_iter=3),
+                pv.solvers.policy_iteration(mdp, max_iter=3)):
+        assert res.converged and res.iterations == 1, res.method
+        np.testing.assert_array_equal(res.V, [1.0, 3.0])
+        np.testing.assert_array_equal(res.policy, [1, 0])
+        assert res.error_bound <= 1e-12
