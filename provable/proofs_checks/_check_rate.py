@@ -7,6 +7,7 @@ negative control, exposed for a function you write.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import time
@@ -18,7 +19,7 @@ import numpy as np
 from provable._validation import check_choice, check_int, check_real
 from provable.errors import InvalidArgument, InvalidType
 from provable.proofs_checks._claim import rate_verdict
-from provable.proofs_checks._stats import RATE_KINDS
+from provable.proofs_checks._stats import MIN_SEEDS, RATE_KINDS
 from provable.proofs_checks._verdict import Verdict
 
 __all__ = ["check_rate"]
@@ -46,6 +47,22 @@ def _check_value(y: Any, x: Any, seed: int, where: str) -> float:
         "fit a positive surrogate such as 1 + regret, or drop that grid point)")
 
 
+def _check_var(run: Callable[..., Any], var: Any) -> None:
+    if not isinstance(var, str) or not var.isidentifier():
+        raise InvalidType(f"var={var!r}, expected the name of run's swept argument (an "
+                          "identifier such as 'T')")
+    try:
+        sig = inspect.signature(run)
+    except (TypeError, ValueError):  # builtins and C functions: nothing to check
+        return
+    params = [p for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if params and params[0].name != var:
+        raise InvalidArgument(
+            f"var={var!r}, but run{sig} sweeps its first argument {params[0].name!r}: name "
+            f"the variable that is swept (var={params[0].name!r}), or rename run's argument")
+
+
 def _seed_list(seeds: int | Sequence[int]) -> list[int]:
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
         n = check_int("seeds", seeds, min_value=1)
@@ -66,25 +83,33 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
                expected: float = 0.5, kind: str = "upper", seeds: int | Sequence[int] = 16,
                tol: float = 0.1, polylog: float = 0, vectorized: bool = False,
                label: str = "user", *, control_offset: float = 0.25,
-               min_decades: float = 1.0, boot_seed: int = 0) -> Verdict:
+               min_decades: float = 1.0, boot_seed: int = 0, statistic: str = "mean",
+               quantile: float = 0.9, deterministic: bool = False,
+               min_seeds: int = MIN_SEEDS) -> Verdict:
     r"""Check that ``run(x, seed)`` grows like :math:`x^{\text{expected}}`.
 
-    Runs ``run`` on every grid point and seed, fits the exponent of the per-seed
-    curves in log-log space with a bootstrap confidence interval over seeds, and
-    judges it by DESIGN.md's rules:
+    Runs ``run`` on every grid point and seed, takes the statistic the theorem
+    bounds at every grid point (the mean over seeds; an upper ``quantile`` for a
+    high-probability bound), fits its exponent in log-log space at the top of the grid
+    with BCa bootstrap intervals over seeds, and judges it by
+    :func:`~provable.proofs_checks.judge_exponent` (docs/claims.md states the rules):
 
-    * ``kind="upper"`` (:math:`y = O(x^b)`): ``violated`` when the whole interval lies
+    * ``kind="upper"`` (:math:`y = O(x^b)`): ``violated`` when the interval lies
       above ``expected + tol``, ``holds`` when it lies below, else ``inconclusive``;
     * ``kind="lower"`` (:math:`y = \Omega(x^b)`): the mirror image around
       ``expected - tol``;
     * ``kind="tight"`` (:math:`y = \Theta(x^b)`): ``holds`` inside
       ``[expected - tol, expected + tol]``, ``violated`` entirely outside.
 
-    The verdict carries a *negative control* in ``verdict.control``: the same data
-    judged against a deliberately wrong exponent — ``expected - control_offset`` for
-    ``"upper"``, ``expected + control_offset`` for ``"lower"`` and ``"tight"``. A
-    harness with enough seeds and decades says ``violated`` there; if it does not, the
-    ``holds`` is not evidence (add seeds or widen the grid).
+    The interval is the top window's slope interval widened by one decade of the
+    curve's measured curvature, so a curve still bending at the top of the grid gives
+    ``inconclusive`` with what to extend. Fewer than ``min_seeds`` seeds give
+    ``inconclusive`` unless ``deterministic=True``.
+
+    The verdict carries a *negative control* in ``verdict.control``: the tightest false
+    statement on the other side of the measured exponent (``control_offset`` beyond
+    it). The data reject it exactly when they resolve the exponent to within
+    ``control_offset``; when they cannot, a ``holds`` becomes ``inconclusive``.
 
     Parameters
     ----------
@@ -97,7 +122,9 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
         At least two positive grid points, ideally spanning at least ``min_decades``
         decades (geometric spacing: ``np.geomspace(1e2, 1e4, 5)``).
     var : str
-        Name of the swept variable (reports and plots).
+        Name of the swept variable: the name of ``run``'s first parameter (checked
+        when ``run`` has an inspectable signature, so sweeping ``K`` while the report
+        says ``T`` is an error).
     expected : float
         The exponent the theorem states.
     kind : {"upper", "lower", "tight"}
@@ -113,11 +140,20 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
     label : str
         Name of the check in the verdict (``verdict.claim``).
     control_offset : float
-        Distance of the control's wrong exponent from ``expected`` (``> tol``).
+        Distance of the control's false exponent from the measured one (``> 0``).
     min_decades : float
         Fewer decades in ``grid`` make the verdict ``inconclusive``.
     boot_seed : int
         Seed of the bootstrap.
+    statistic : {"mean", "quantile"}
+        The statistic over seeds that the theorem bounds: the expectation (default),
+        or the ``quantile`` for a high-probability bound.
+    quantile : float
+        Level of the quantile when ``statistic="quantile"``.
+    deterministic : bool
+        ``run`` has no randomness: one seed suffices and intervals are exact.
+    min_seeds : int
+        Fewest seeds for a confident verdict on noisy data.
 
     Returns
     -------
@@ -163,6 +199,7 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
     polylog = check_real("polylog", polylog, lower=0.0)
     control_offset = check_real("control_offset", control_offset, lower=0.0, lower_open=True)
     min_decades = check_real("min_decades", min_decades, lower=0.0)
+    _check_var(run, var)
     if not isinstance(label, str):
         raise InvalidType(f"label={label!r} has type {type(label).__name__}, expected str")
     try:
@@ -200,10 +237,10 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
         else:
             for s, sd in enumerate(seed_list):
                 ys[s, j] = _check_value(run(x, sd), x, sd, "run(x, seed)")
-    control_expected = expected - control_offset if kind == "upper" else expected + control_offset
-    v = rate_verdict(xs, ys, expected=expected, kind=kind, tol=tol,
-                     control_expected=control_expected, var=var, polylog=polylog,
-                     seed=boot_seed, min_decades=min_decades)
+    v = rate_verdict(xs, ys, expected=expected, kind=kind, tol=tol, var=var, polylog=polylog,
+                     seed=boot_seed, min_decades=min_decades, control_offset=control_offset,
+                     statistic=statistic, quantile=quantile, deterministic=deterministic,
+                     min_seeds=min_seeds)
     v["claim"] = label
     v["seconds"] = time.perf_counter() - t0
     v["control"]["claim"] = f"{label} (control)"

@@ -28,10 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from provable._validation import check_choice, suggest
+from provable._validation import check_choice, check_real, suggest
 from provable.bounds._citation import Citation
-from provable.errors import InvalidArgument, UnknownName
+from provable.errors import InvalidArgument, InvalidType, UnknownName
 from provable.proofs_checks._stats import (
+    MIN_SEEDS,
     fit_exponent,
     judge_all_true,
     judge_exponent,
@@ -170,36 +171,104 @@ def get_claim(claim_id: str) -> Claim:
 # ---------------------------------------------------------------------------
 # verdict builders used by claim experiments
 
-def rate_verdict(xs: Any, ys: Any, *, expected: float, kind: str, tol: float,
-                 control_expected: float, var: str, polylog: float = 0.0, seed: int = 0,
-                 min_decades: float = 1.0, max_ci_width: float | None = None,
-                 control_ys: Any = None, extra: dict | None = None) -> Verdict:
-    """Fit the exponent of ``ys`` against ``xs`` and judge it; attach the negative control.
+def rate_verdict(xs: Any, ys: Any, *, expected: float, kind: str, tol: float, var: str,
+                 polylog: float = 0.0, seed: int = 0, min_decades: float = 1.0,
+                 max_ci_width: float | None = None, control_ys: Any = None,
+                 control_offset: float = 0.25, statistic: str = "mean", quantile: float = 0.9,
+                 deterministic: bool = False, min_seeds: int = MIN_SEEDS,
+                 extra: dict | None = None) -> Verdict:
+    """Fit the exponent of ``ys`` against ``xs``, judge it and attach the negative control.
 
-    The control re-judges the same data against ``control_expected`` (a deliberately
-    wrong exponent), or, when ``control_ys`` is given (a planted wrong algorithm), judges
-    that data against ``expected``. Either way a sound harness must say ``violated``.
+    The statistic over seeds (``statistic``: the mean, or a ``quantile`` for a
+    high-probability bound) is fitted by :func:`~provable.proofs_checks.fit_exponent`
+    and judged at the top of the grid by
+    :func:`~provable.proofs_checks.judge_exponent`.
+
+    The control is a statement that is false for the data at hand:
+
+    * with ``control_ys`` (the data of a planted wrong algorithm), that data judged
+      against the claim itself;
+    * otherwise the tightest false exponent on the other side of the measured one: for
+      an upper bound, :math:`O(x^{c})` with ``c + tol`` = measured top exponent −
+      ``control_offset``; for a lower or tight bound the mirror image above it. The
+      data reject it exactly when they resolve the exponent (bending included) to
+      within ``control_offset``.
+
+    A control that is not ``violated`` means the data could not have rejected the
+    claim either: a ``holds`` then becomes ``inconclusive``, saying so.
+
+    Parameters
+    ----------
+    xs, ys : array_like
+        Grid and measurements ``(n_seeds, len(xs))``.
+    expected, kind, tol : float, str, float
+        The claimed exponent, ``"upper"``/``"lower"``/``"tight"``, and the slack.
+    var : str
+        Name of the swept variable (reports).
+    polylog, statistic, quantile, deterministic, seed
+        Passed to :func:`~provable.proofs_checks.fit_exponent`.
+    min_decades, max_ci_width, min_seeds
+        Passed to :func:`~provable.proofs_checks.judge_exponent`.
+    control_ys : array_like, optional
+        Data of a planted wrong algorithm on the same grid.
+    control_offset : float, default 0.25
+        Distance of the automatic control's exponent from the measured one.
+    extra : dict, optional
+        More data to keep in ``verdict.data``.
+
+    Returns
+    -------
+    Verdict
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> T = np.geomspace(1e2, 1e5, 7)
+    >>> rng = np.random.default_rng(0)
+    >>> ys = np.sqrt(T) * rng.lognormal(0, 0.1, (16, 7))
+    >>> v = rate_verdict(T, ys, expected=0.5, kind="upper", tol=0.1, var="T")
+    >>> v.status, v.control.status
+    ('holds', 'violated')
     """
-    fit = fit_exponent(xs, ys, polylog=polylog, seed=seed)
-    status, reason = judge_exponent(fit, expected, kind=kind, tol=tol, min_decades=min_decades,
-                                    max_ci_width=max_ci_width)
+    if not isinstance(var, str) or not var:
+        raise InvalidType(f"var={var!r}, expected the name of the swept variable (a non-empty str)")
+    check_real("control_offset", control_offset, lower=0.0, lower_open=True)
+    fit = fit_exponent(xs, ys, polylog=polylog, statistic=statistic, quantile=quantile,
+                       deterministic=deterministic, seed=seed)
+    judge = {"kind": kind, "tol": tol, "min_decades": min_decades, "min_seeds": min_seeds}
+    status, reason = judge_exponent(fit, expected, max_ci_width=max_ci_width, **judge)
     data = {"var": var, "xs": np.asarray(xs, float).tolist(),
             "ys": np.atleast_2d(np.asarray(ys, float)).tolist(), "fit": fit.to_dict(),
-            "rate_kind": kind, **(extra or {})}
-    v = Verdict(claim="", status=status, measured=fit.slope, expected=expected, ci=fit.ci,
-                tolerance=tol, reason=reason, data=data)
+            "rate_kind": kind, "statistic": fit.statistic, **(extra or {})}
+    v = Verdict(claim="", status=status, measured=fit.top_slope, expected=expected,
+                ci=fit.top_ci, tolerance=tol, reason=reason, data=data)
     if control_ys is not None:
-        cfit = fit_exponent(xs, control_ys, polylog=polylog, seed=seed)
-        cs, cr = judge_exponent(cfit, expected, kind=kind, tol=tol, min_decades=min_decades)
-        v["control"] = Verdict(claim="", status=cs, measured=cfit.slope, expected=expected,
-                               ci=cfit.ci, tolerance=tol, reason="planted wrong algorithm: " + cr,
-                               data={"ys": np.atleast_2d(np.asarray(control_ys, float)).tolist()})
+        cfit = fit_exponent(xs, control_ys, polylog=polylog, statistic=statistic,
+                            quantile=quantile, deterministic=deterministic, seed=seed)
+        cs, cr = judge_exponent(cfit, expected, **judge)
+        control = Verdict(claim="", status=cs, measured=cfit.top_slope, expected=expected,
+                          ci=cfit.top_ci, tolerance=tol, reason="planted wrong algorithm: " + cr,
+                          data={"ys": np.atleast_2d(np.asarray(control_ys, float)).tolist(),
+                                "fit": cfit.to_dict()})
+        why = "the planted wrong algorithm's data were not rejected"
     else:
-        cs, cr = judge_exponent(fit, control_expected, kind=kind, tol=tol,
-                                min_decades=min_decades)
-        v["control"] = Verdict(claim="", status=cs, measured=fit.slope, expected=control_expected,
-                               ci=fit.ci, tolerance=tol,
-                               reason=f"wrong expected exponent {control_expected:g}: " + cr)
+        if kind == "upper":
+            c_exp = fit.top_slope - control_offset - tol
+        else:
+            c_exp = fit.top_slope + control_offset + tol
+        cs, cr = judge_exponent(fit, c_exp, **judge)
+        if cs == "holds":  # impossible by construction; never report it as a pass
+            cs, cr = "inconclusive", cr
+        control = Verdict(claim="", status=cs, measured=fit.top_slope, expected=c_exp,
+                          ci=fit.top_ci, tolerance=tol,
+                          reason=(f"false exponent {c_exp:.3f} ({control_offset:g} beyond the "
+                                  f"measured one, {kind} bound): " + cr))
+        why = (f"the data could not reject an exponent {control_offset:g} beyond the measured "
+               "one either")
+    v["control"] = control
+    if v["status"] == "holds" and control["status"] != "violated":
+        v["status"] = "inconclusive"
+        v["reason"] = f"{reason}; but {why} (control: {control['status']}), so this is no evidence"
     return v
 
 

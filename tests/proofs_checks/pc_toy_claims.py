@@ -46,7 +46,7 @@ def sqrt_rate(params: dict, seed: int) -> Verdict:
     _count("sqrt_rate")
     rng = np.random.default_rng(seed)
     ys = 2.0 * np.sqrt(GRID) * np.exp(0.05 * rng.standard_normal((params["seeds"], GRID.size)))
-    return rate_verdict(GRID, ys, expected=0.5, kind="upper", tol=0.1, control_expected=0.25,
+    return rate_verdict(GRID, ys, expected=0.5, kind="upper", tol=0.1,
                         var="T", seed=seed)
 
 
@@ -55,7 +55,7 @@ def fast_rate(params: dict, seed: int) -> Verdict:
     _count("fast_rate")
     rng = np.random.default_rng(seed)
     ys = GRID ** 0.8 * np.exp(0.05 * rng.standard_normal((params["seeds"], GRID.size)))
-    return rate_verdict(GRID, ys, expected=0.5, kind="upper", tol=0.1, control_expected=0.25,
+    return rate_verdict(GRID, ys, expected=0.5, kind="upper", tol=0.1,
                         var="T", seed=seed)
 
 

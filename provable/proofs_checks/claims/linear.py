@@ -82,7 +82,7 @@ def _lsvi_ucb_regret(params: dict, seed: int) -> Verdict:
     ctrl = lsvi_ucb(lin, K, seeds, beta=0.0, eps=0.1, checkpoints=Ks)
     Ts = Ks * lin.horizon
     return rate_verdict(Ts, res.regret, expected=0.5, kind="upper", tol=0.1,
-                        control_expected=0.5, control_ys=ctrl.regret, var="T", seed=seed,
+                        control_ys=ctrl.regret, var="T", seed=seed,
                         extra={"K": Ks.tolist(), "beta": res.options["beta"],
                                "control_algorithm": "epsilon-greedy LSVI (eps=0.1, beta=0)"})
 
@@ -111,6 +111,6 @@ def _oful_regret(params: dict, seed: int) -> Verdict:
     res = oful(X, th, T, seeds, sigma=0.5, checkpoints=Ts)
     ctrl = linucb(X, th, T, seeds, alpha=0.0, eps=0.1, sigma=0.5, checkpoints=Ts)
     return rate_verdict(Ts, res.regret, expected=0.5, kind="upper", tol=0.1,
-                        control_expected=0.5, control_ys=ctrl.regret, var="T", seed=seed,
+                        control_ys=ctrl.regret, var="T", seed=seed,
                         extra={"d": 5, "n_arms": 50,
                                "control_algorithm": "epsilon-greedy least squares (eps=0.1)"})

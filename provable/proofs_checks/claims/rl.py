@@ -34,7 +34,7 @@ def _regret_experiment(params: dict, seed: int, algorithm: str, c: float) -> Ver
     cys = ctrl.cumulative_regret[:, ks - 1]
     T = ks * fh.horizon
     return rate_verdict(T, np.maximum(ys, 1e-12), expected=0.5, kind="upper", tol=0.1,
-                        control_expected=0.5, var="T", seed=seed, control_ys=cys,
+                        var="T", seed=seed, control_ys=cys,
                         extra={"algorithm": algorithm, "c": c, "K": K,
                                "mean_regret": ys.mean(axis=0).tolist()})
 
@@ -100,12 +100,13 @@ def _ql(params: dict, seed: int) -> Verdict:
                       note="Random MDPs with gamma = 0.5 (the paper's step (1-gamma)^3/8 is "
                            "tiny for large gamma), uniform rho, theta_0 = 0."),
     rate_id="softmax_pg.convergence",
-    budgets={"quick": {"mdps": 6, "S": 5, "A": 3, "gamma": 0.5, "t_min": 10000,
+    budgets={"quick": {"mdps": 8, "S": 5, "A": 3, "gamma": 0.5, "t_min": 10000,
                        "t_max": 100000, "points": 6},
              "full": {"mdps": 24, "S": 8, "A": 4, "gamma": 0.5, "t_min": 10000,
                       "t_max": 1000000, "points": 10}},
     design="Exact softmax PG on random MDPs (replicates); suboptimality at t in "
-           "[1e4, 1e5]; log-log slope <= -1 + 0.1. Control: expected -2 (a 1/t^2 claim).",
+           "[1e4, 1e5]; log-log slope <= -1 + 0.1. Control: a false exponent 0.25 beyond the "
+           "measured one, which the data must reject.",
     expected_seconds={"quick": 3.0, "full": 120.0},
 )
 def _softmax_pg(params: dict, seed: int) -> Verdict:
@@ -120,7 +121,7 @@ def _softmax_pg(params: dict, seed: int) -> Verdict:
         res = run_policy_gradient(mdp, "softmax_pg", int(ts[-1]))
         ys.append(res.gaps[ts])
     return rate_verdict(ts, np.maximum(np.array(ys), 1e-300), expected=-1.0, kind="upper",
-                        tol=0.1, control_expected=-2.0, var="t", seed=seed)
+                        tol=0.1, var="t", seed=seed)
 
 
 @claim(

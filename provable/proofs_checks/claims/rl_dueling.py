@@ -83,7 +83,7 @@ def _dueling_rl(params: dict, seed: int) -> Verdict:
     ctrl = dueling_rl(fh, w, K, seeds, mode="uniform")
     cys = ctrl["cumulative_regret"][:, ks - 1]
     return rate_verdict(ks, np.maximum(ys, 1e-12), expected=0.5, kind="upper", tol=0.1,
-                        control_expected=0.5, var="T", seed=seed, control_ys=cys,
+                        var="T", seed=seed, control_ys=cys,
                         extra={"c": params["c"], "K": K, "gap": res["gap"],
                                "V_star": res["V_star"], "n_policies": res["n_policies"],
                                "n_distinct": res["n_distinct"],

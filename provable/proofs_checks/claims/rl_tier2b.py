@@ -95,8 +95,8 @@ def _demo_reg(params: dict, seed: int) -> Verdict:
             cys[i, j] = trajectory_kl(fh, piE, np.broadcast_to(pooled, (H, S, A)).copy())
             pol, _ = kl_regularised_plan(fh, bc, params["lam"])
             gaps[i, j] = vstar - policy_value(fh, pol)
-    return rate_verdict(Ns, ys, expected=-1.0, kind="tight", tol=0.1, control_expected=-1.0,
-                        var="N_E", seed=seed, control_ys=cys,
+    return rate_verdict(Ns, ys, expected=-1.0, kind="tight", tol=0.1, var="N_E", seed=seed,
+                        control_ys=cys,
                         extra={"tested": "behaviour-cloning KL(expert || pi_BC) vs N^E",
                                "mean_kl": ys.mean(axis=0).tolist(),
                                "expert_gap": vstar - policy_value(fh, piE),
@@ -154,7 +154,7 @@ def _actor_critic(params: dict, seed: int) -> Verdict:
     ctrl = run_episodes("eps_greedy_q", fh, K, seeds, epsilon=params["control_epsilon"])
     cys = ctrl.cumulative_regret[:, ks - 1]
     return rate_verdict(ks * fh.horizon, np.maximum(ys, 1e-12), expected=0.5, kind="upper",
-                        tol=0.1, control_expected=0.5, var="T", seed=seed, control_ys=cys,
+                        tol=0.1, var="T", seed=seed, control_ys=cys,
                         extra={"c": params["c"], "eta": res["eta"], "K": K,
                                "mean_resets": float(res["resets"].mean()),
                                "mean_regret": ys.mean(axis=0).tolist()})
