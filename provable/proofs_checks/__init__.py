@@ -22,7 +22,13 @@ from provable.proofs_checks._runner import (
     verify,
     verify_all,
 )
-from provable.proofs_checks._stats import ExponentFit, fit_exponent, judge_exponent
+from provable.proofs_checks._stats import (
+    MIN_SEEDS,
+    ExponentFit,
+    fit_exponent,
+    judge_exponent,
+    projected_interval,
+)
 from provable.proofs_checks._verdict import Verdict
 
 __all__ = [
@@ -38,6 +44,8 @@ __all__ = [
     "flags_verdict",
     "get_claim",
     "judge_exponent",
+    "MIN_SEEDS",
+    "projected_interval",
     "load_claim_modules",
     "rate_verdict",
     "read_results",
