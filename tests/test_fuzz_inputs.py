@@ -221,8 +221,12 @@ def corrupt_files(draw, tmp_dir: Path):
         kind = draw(st.sampled_from(["wrong_dtype", "wrong_shape", "drop", "none"]))
         key = draw(st.sampled_from(sorted(arrays)))
         if kind == "wrong_dtype":
-            arrays[key] = np.asarray(arrays[key]).astype(draw(st.sampled_from(
-                ["complex128", "U4", "int8", "float16", "bool", "datetime64[s]"])))
+            to = draw(st.sampled_from(["complex128", "U4", "int8", "float16", "bool",
+                                       "datetime64[s]"]))
+            try:
+                arrays[key] = np.asarray(arrays[key]).astype(to)
+            except (ValueError, TypeError):  # e.g. the meta string as complex: keep it
+                pass
         elif kind == "wrong_shape":
             a = np.asarray(arrays[key])
             arrays[key] = a.reshape(-1)[: max(a.size - draw(st.integers(0, 3)), 0)]
@@ -318,10 +322,12 @@ regex_text = st.text(alphabet="ab()|*+?", max_size=14) | st.builds(
 @settings(max_examples=n_examples(3.2))
 def test_fuzz_regex(text):
     def check(d):
+        if re.search(r"[*+?][*+?]", text):
+            return  # "a?+", "a*+": possessive in Python's re, a repeated repeat here
         try:
             py = re.compile(text)
         except re.error:
-            return  # a syntax Python refuses (e.g. "a**"): nothing to compare
+            return  # a syntax Python refuses: nothing to compare
         words = [""] + ["".join(w) for n in range(1, 5)
                         for w in __import__("itertools").product("ab", repeat=n)]
         for w in words:
