@@ -73,6 +73,7 @@ MODULES: dict[str, list[str]] = {
     "provable/solvers/tabular/policy_iteration.py": [
         "provable/solvers/tabular/policy_iteration.py",
         "tests/solvers/test_mutants_policy_iteration.py",
+        "tests/solvers/test_certificate_soundness.py",
         _AGREE + "test_iterative_methods_agree_with_exact",
         "tests/solvers/test_published.py::test_sutton_barto_optimal_values",
     ],
@@ -91,6 +92,7 @@ MODULES: dict[str, list[str]] = {
     "provable/solvers/_common.py": [
         "provable/solvers/_common.py",
         "tests/solvers/test_mutants_common.py",
+        "tests/solvers/test_certificate_soundness.py",
         _AGREE + "test_iterative_methods_agree_with_exact",
         _AGREE + "test_average_reward_rvi_matches_lp",
         _AGREE + "test_multichain_average_reward_is_refused_clearly",
@@ -99,6 +101,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/solvers/tabular/value_iteration.py": [
         "provable/solvers/tabular/value_iteration.py",
+        "tests/solvers/test_certificate_soundness.py",
         _AGREE + "test_value_iteration_is_within_its_error_bound",
         _AGREE + "test_truncated_vi_still_certifies",
         _AGREE + "test_span_correction_fixes_the_constant_offset",

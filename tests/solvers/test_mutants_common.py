@@ -222,12 +222,12 @@ def test_rounding_slack_formula():
     dense = pv.TabularMDP(P, R, gamma=0.75)
     # (w + 4) u (max|V| + max|r|) / (1 - gamma), w = S for dense models
     assert rs(dense, np.array([-3.0, 1.0]), 0.75) == pytest.approx(
-        (2 + 4) * eps * (3 + 2) / 0.25, rel=1e-12)
+        (2 + 4) * eps * (3 + 2) / 0.25, rel=1e-12, abs=0)
     Ps = sp.csr_matrix(np.array([[1.0, 0, 0], [0.2, 0.3, 0.5], [0, 1, 0],
                                  [0, 0, 1], [0, 0, 1], [0, 0, 1]]))
     sparse = pv.TabularMDP(Ps, np.array([[0.5, -4.0], [0, 0], [0, 0]]), gamma=0.5)
-    assert rs(sparse, np.zeros(3), 0.5) == pytest.approx((3 + 4) * eps * 4 / 0.5, rel=1e-12)
-    assert rs(dense, np.zeros(2), 1.0) == pytest.approx((2 + 4) * eps * 2 / 1e-300, rel=1e-12)
+    assert rs(sparse, np.zeros(3), 0.5) == pytest.approx((3 + 4) * eps * 4 / 0.5, rel=1e-12, abs=0)
+    assert rs(dense, np.zeros(2), 1.0) == pytest.approx((2 + 4) * eps * 2 / 1e-300, rel=1e-12, abs=0)
 
 
 def test_time_varying_models_use_step_zero_by_default():

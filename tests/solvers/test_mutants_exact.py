@@ -134,3 +134,19 @@ def test_exact_reports_an_iteration_cap():
     # enough: with max_iter=1 the exact solver says it has not verified optimality
     res = pv.solvers.exact_solve(_near_tie_mdp(), max_iter=1)
     assert not res.converged and res.iterations == 1
+
+
+def test_max_denominator_may_not_change_a_stored_float():
+    # 0.15 read with denominators up to 3 would be 0 or 1/3, not the stored float
+    mdp = pv.TabularMDP(np.ones((1, 1, 1)), np.array([[0.15]]), gamma=0.5)
+    with pytest.raises(pv.errors.InvalidArgument, match="max_denominator=3 would change R"):
+        pv.solvers.exact_solve(mdp, max_denominator=3)
+    assert pv.solvers.exact_solve(mdp, max_denominator=20).V_exact[0] == F(3, 10)
+
+
+def test_non_contracting_models_are_refused():
+    # rows may sum to 1 + 9e-10 (within the model's tolerance); with gamma this close
+    # to 1 the Bellman operator is not a contraction
+    mdp = pv.TabularMDP(np.array([[[1 + 9e-10]]]), np.array([[1.0]]), gamma=1 - 2.0 ** -40)
+    with pytest.raises(pv.errors.InvalidModel, match="not a contraction"):
+        pv.solvers.exact_solve(mdp)

@@ -39,6 +39,9 @@ def test_negative_rewards_pick_the_least_bad_action():
     res = pv.solvers.backward_induction(_one_state([-3.0, -1.0, -2.0], 2))
     np.testing.assert_array_equal(res.policy[:, 0], [1, 1])
     np.testing.assert_array_equal(res.V[:, 0], [-1.5, -1.0, 0.0])
+    # the slack scales with max|V| + max|r| = 1.5 + 3 (magnitudes, not signed maxima)
+    assert res.error_bound == pytest.approx(2 * (1 + 4) * np.finfo(float).eps * 4.5,
+                                            rel=1e-12, abs=0)
 
 
 def test_bad_inputs_are_refused():
@@ -77,7 +80,7 @@ def test_slack_is_sound_and_is_the_documented_bound(sparse):
     w = int(np.diff(mdp.P.indptr).max()) if sparse else mdp.S
     scale = float(np.abs(res.V).max() + np.abs(mdp.R).max())
     assert res.error_bound == pytest.approx(H * (w + 4) * np.finfo(float).eps * scale,
-                                            rel=1e-12)
+                                            rel=1e-12, abs=0)
 
 
 def test_sparse_width_is_the_longest_row():
@@ -87,4 +90,4 @@ def test_sparse_width_is_the_longest_row():
     mdp = pv.TabularMDP(P, np.ones((3, 2)), horizon=2, gamma=1.0)
     res = pv.solvers.backward_induction(mdp)
     assert res.error_bound == pytest.approx(2 * (3 + 4) * np.finfo(float).eps * (2 + 1),
-                                            rel=1e-12)
+                                            rel=1e-12, abs=0)

@@ -180,3 +180,33 @@ def test_gamma_zero_is_one_greedy_step():
         np.testing.assert_array_equal(res.V, [1.0, 3.0])
         np.testing.assert_array_equal(res.policy, [1, 0])
         assert res.error_bound <= 1e-12
+
+
+def test_overflowing_values_are_not_certified():
+    mdp = pv.TabularMDP(np.ones((1, 1, 1)), np.array([[1e308]]), gamma=0.9)
+    with np.errstate(all="ignore"):
+        for res in (pv.solvers.policy_iteration(mdp),
+                    pv.solvers.modified_policy_iteration(mdp)):
+            assert not res.converged and res.error_bound == np.inf, res.method
+            assert "not finite" in res.message
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_policy_bound_covers_the_true_loss_of_the_returned_policy(seed):
+    mdp = pv.mdp.random_mdp(4, 3, gamma=0.9, seed=10 + seed)
+    v_star = optimal_value(mdp)
+    runs = [pv.solvers.policy_iteration(mdp, max_iter=1, policy0=np.zeros(4, dtype=int)),
+            pv.solvers.policy_iteration(mdp),
+            pv.solvers.modified_policy_iteration(mdp, tol=1e-12, m=2, max_iter=1),
+            pv.solvers.modified_policy_iteration(mdp, tol=1e-3, m=2)]
+    for res in runs:
+        loss = max(vs - vp for vs, vp in zip(v_star, policy_value(mdp, res.policy)))
+        assert loss <= res.policy_error_bound, res.method
+        assert sup_error(res.V, v_star) <= res.error_bound, res.method
+
+
+def test_policy0_is_checked():
+    mdp = _self_loops([[0.0, 1.0], [0.0, 0.0]])
+    for bad in ([0.5, 0], [2, 0], [-1, 0], [[0, 0]], [0]):
+        with pytest.raises(pv.errors.InvalidArgument, match="policy0"):
+            pv.solvers.policy_iteration(mdp, policy0=np.array(bad))
