@@ -7,9 +7,12 @@ from provable.proofs_checks import get_claim
 def test_fisher_claim_checks_both_methods():
     c = get_claim("pg.fisher_nondegenerate")
     v = c.experiment(c.params("quick"), 1)
-    assert v.status == "holds", v.reason
+    # at the quick budget the sample count is still bending upwards in 1/epsilon
+    # (local slopes 0.75 -> 1.95, curvature about +0.8 per decade): the projected
+    # interval straddles 2.5 + 0.25, so no confident verdict
+    assert v.status == "inconclusive", v.reason
+    assert "still bending upwards" in v.reason
     assert "N-HARPG" in v.reason
-    assert v.data["parts"][0]["status"] == "holds"
 
 
 def test_apg_says_why_it_is_inconclusive():
