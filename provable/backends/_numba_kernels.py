@@ -319,3 +319,47 @@ def batch_vi_dense(P, r, gamma, tol, max_iter, V, pi, iters, lo_out, hi_out):
         iters[b] = it
         lo_out[b] = lo
         hi_out[b] = hi
+
+
+@njit(cache=True)
+def reach_extrema(order, indptr, indices, vmax, vmin, out_max, out_min):
+    """Over a DAG given in CSR (``indptr``/``indices``: edges c -> c') and a
+    topological ``order`` of its nodes: the max of ``vmax`` and the min of ``vmin``
+    over the nodes reachable from each node (itself included)."""
+    for i in range(order.shape[0] - 1, -1, -1):
+        c = order[i]
+        hi = vmax[c]
+        lo = vmin[c]
+        for k in range(indptr[c], indptr[c + 1]):
+            d = indices[k]
+            if out_max[d] > hi:
+                hi = out_max[d]
+            if out_min[d] < lo:
+                lo = out_min[d]
+        out_max[c] = hi
+        out_min[c] = lo
+
+
+@njit(cache=True)
+def topological_order(n, indptr, indices):
+    """Kahn's algorithm on a DAG in CSR; returns the nodes in topological order."""
+    indeg = np.zeros(n, dtype=np.int64)
+    for k in range(indices.shape[0]):
+        indeg[indices[k]] += 1
+    order = np.empty(n, dtype=np.int64)
+    head = 0
+    tail = 0
+    for c in range(n):
+        if indeg[c] == 0:
+            order[tail] = c
+            tail += 1
+    while head < tail:
+        c = order[head]
+        head += 1
+        for k in range(indptr[c], indptr[c + 1]):
+            d = indices[k]
+            indeg[d] -= 1
+            if indeg[d] == 0:
+                order[tail] = d
+                tail += 1
+    return order[:tail]

@@ -70,6 +70,52 @@ ALIASES = {"vi": "value_iteration", "pi": "policy_iteration", "mpi": "modified_p
            "avg": "average_reward"}
 
 
+def _target(name: str) -> Callable[..., SolveResult]:
+    """The public function a method runs (its signature lists the method's options)."""
+    from provable.solvers.tabular import (
+        average_reward,
+        exact,
+        finite_horizon,
+        linear_program,
+        policy_iteration,
+        value_iteration,
+    )
+
+    return {"value_iteration": value_iteration.value_iteration,
+            "policy_iteration": policy_iteration.policy_iteration,
+            "modified_policy_iteration": policy_iteration.modified_policy_iteration,
+            "linear_program": linear_program.linear_program,
+            "exact": exact.exact_solve,
+            "backward_induction": finite_horizon.backward_induction,
+            "average_reward": average_reward.average_reward}[name]
+
+
+# arguments that solve() itself takes, never forwarded as options
+_OWN = ("mdp", "tol", "backend", "method")
+
+
+def method_options(name: str) -> list[str]:
+    """Names of the options ``solve(..., method=name, **options)`` accepts."""
+    import inspect
+
+    params = inspect.signature(_target(name)).parameters
+    return [p for p in params if p not in _OWN]
+
+
+def _check_options(name: str, options: dict[str, Any]) -> None:
+    valid = method_options(name)
+    unknown = [k for k in options if k not in valid]
+    if unknown:
+        from provable._validation import suggest
+        from provable.errors import InvalidArgument
+
+        near = suggest(unknown[0], valid)
+        hint = f" Did you mean {', '.join(repr(v) for v in near)}?" if near else ""
+        raise InvalidArgument(
+            f"{unknown[0]}={options[unknown[0]]!r} is not an option of method={name!r}, "
+            f"expected one of {valid} (or tol, backend).{hint}")
+
+
 def _auto(mdp: TabularMDP) -> str:
     if mdp.criterion == "finite_horizon":
         return "backward_induction"
@@ -97,7 +143,9 @@ def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str
         Target certified error (iterative methods).
     backend : {"auto", "numpy", "numba", "torch"}
     **options
-        Passed to the method (e.g. ``stop="sup"``, ``solver="cvxpy"``, ``m=10``).
+        Passed to the method (e.g. ``stop="sup"``, ``solver="cvxpy"``, ``m=10``); an
+        option the method does not take raises
+        :class:`~provable.errors.InvalidArgument` listing those it does.
 
     Examples
     --------
@@ -109,6 +157,10 @@ def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str
     Traceback (most recent call last):
     ...
     provable.errors.UnknownName: method='simplex' is not known, expected one of [...]. Did you mean 'mpi'?
+    >>> pv.solve(pv.mdp.river_swim(6), method="vi", stopping="sup")
+    Traceback (most recent call last):
+    ...
+    provable.errors.InvalidArgument: stopping='sup' is not an option of method='value_iteration', expected one of ['stop', 'max_iter', 'V0', 'gauss_seidel', 'eliminate'] (or tol, backend). Did you mean 'stop'?
     """
     if not isinstance(mdp, TabularMDP):
         raise InvalidType(f"mdp has type {type(mdp).__name__}, expected TabularMDP "
@@ -123,4 +175,5 @@ def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str
     if mdp.criterion not in criteria:
         raise NotSupported(f"method={name!r} handles {', '.join(criteria)} problems; this MDP "
                            f"is {mdp.criterion}")
+    _check_options(name, options)
     return runner(mdp, tol, backend, **options)

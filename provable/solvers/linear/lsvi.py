@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from provable.errors import InvalidArgument, InvalidType
+from provable.errors import InvalidType
 from provable.mdp._linear import LinearMDP
 from provable.solvers._result import SolveResult
 
@@ -62,10 +62,9 @@ def lsvi(lin: LinearMDP, *, terminal: Any = None) -> SolveResult:
     H, S, A, d = lin.horizon, lin.S, lin.A, lin.d
     V = np.zeros((H + 1, S))
     if terminal is not None:
-        term = np.asarray(terminal, dtype=float)
-        if term.shape != (S,):
-            raise InvalidArgument(f"terminal has shape {term.shape}, expected ({S},)")
-        V[H] = term
+        from provable.solvers._common import check_start_vector
+
+        V[H] = check_start_vector("terminal", terminal, S)
     Q = np.zeros((H, S, A))
     W = np.zeros((H, d))
     pi = np.zeros((H, S), dtype=np.int64)
@@ -79,7 +78,11 @@ def lsvi(lin: LinearMDP, *, terminal: Any = None) -> SolveResult:
     scale = float(np.abs(V).max() + np.abs(lin.R).max())
     gain = float(np.abs(Phi).sum(axis=1).max()) * max(1.0, float(np.abs(lin.mu).sum(axis=-1).max()))
     slack = H * (S + d + 4) * u * scale * gain
-    return SolveResult(V=V, Q=Q, policy=pi, iterations=H, error_bound=float(slack),
-                       converged=True, method="lsvi", backend="numpy",
-                       seconds=time.perf_counter() - t0, message=f"{H} backward steps in "
-                       f"feature space (d={d})", w=W)
+    finite = bool(np.isfinite(V).all() and np.isfinite(slack))
+    msg = (f"{H} backward steps in feature space (d={d})" if finite else
+           f"values are not finite after {H} backward steps (float64 overflow); nothing is "
+           "certified")
+    return SolveResult(V=V, Q=Q, policy=pi, iterations=H,
+                       error_bound=float(slack) if finite else np.inf,
+                       converged=finite, method="lsvi", backend="numpy",
+                       seconds=time.perf_counter() - t0, message=msg, w=W)

@@ -17,9 +17,11 @@ states, the problem is not one the unichain LP can solve and
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from provable._validation import check_choice, check_int, check_real
 from provable.errors import NotSupported
@@ -27,7 +29,9 @@ from provable.mdp._tabular import TabularMDP
 from provable.solvers._common import policy_gain, policy_matrix, q_from_v
 from provable.solvers._result import SolveResult
 
-__all__ = ["average_reward"]
+__all__ = ["average_reward", "default_rvi_max_iter"]
+
+_U = float(np.finfo(float).eps)
 
 
 def _check_gain_constant(mdp: TabularMDP, policy: np.ndarray, g: float, tol: float,
@@ -43,8 +47,76 @@ def _check_gain_constant(mdp: TabularMDP, policy: np.ndarray, g: float, tol: flo
             "this MDP is multichain with a non-constant optimal gain")
 
 
+class _GainBounds:
+    r"""Per-state bounds on the optimal gain from any ``D = T h - h``.
+
+    For a set of states closed under every action, the Odoni bounds of the MDP
+    restricted to it hold: :math:`\min_{R} D \le g^*(s) \le \max_{R} D` for every
+    :math:`s \in R`. The states reachable from ``t`` (by any action) form such a set
+    :math:`R(t)`, so :math:`L(t) = \min_{R(t)} D \le g^*(t) \le \max_{R(t)} D = U(t)`;
+    both are propagated over the condensation of the transition graph (its strongly
+    connected components in topological order). Together with :math:`g^* \ge g^\pi`
+    for any policy, ``max LB > min U`` proves that the optimal gain is not constant.
+    """
+
+    def __init__(self, P2: Any, S: int, A: int) -> None:
+        from provable.backends import _numba_kernels as k
+
+        G = sp.csr_matrix(P2, copy=True)
+        G.data = np.ones_like(G.data)
+        rows = np.repeat(np.arange(S), A)
+        G = sp.csr_matrix((G.data, G.indices, G.indptr), shape=(S * A, S))
+        G = (sp.csr_matrix((np.ones(S * A), (np.arange(S * A), rows)), shape=(S * A, S)).T @ G)
+        G = G.tocsr()
+        n, labels = connected_components(G, directed=True, connection="strong")
+        coo = G.tocoo()
+        cross = labels[coo.row] != labels[coo.col]
+        C = sp.csr_matrix((np.ones(int(cross.sum())), (labels[coo.row[cross]],
+                                                         labels[coo.col[cross]])), shape=(n, n))
+        C.sum_duplicates()
+        self.n, self.labels = n, labels
+        self.indptr = C.indptr.astype(np.int64)
+        self.indices = C.indices.astype(np.int64)
+        self.order = k.topological_order(n, self.indptr, self.indices)
+        self.k = k
+
+    def bounds(self, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        vmax = np.full(self.n, -np.inf)
+        vmin = np.full(self.n, np.inf)
+        np.maximum.at(vmax, self.labels, D)
+        np.minimum.at(vmin, self.labels, D)
+        out_max, out_min = vmax.copy(), vmin.copy()
+        self.k.reach_extrema(self.order, self.indptr, self.indices, vmax, vmin, out_max,
+                             out_min)
+        return out_min[self.labels], out_max[self.labels]
+
+
+def _multichain_proof(bounds: _GainBounds, D: np.ndarray, scale: float, tau: float,
+                      avg: TabularMDP, policy: np.ndarray | None, margin: float
+                      ) -> str | None:
+    """A message proving that the optimal gain differs between two states, or None."""
+    L, U = bounds.bounds(D)
+    LB = L
+    if policy is not None:
+        P_pi, r_pi = policy_matrix(avg, policy)
+        LB = np.maximum(L, tau * policy_gain(P_pi, r_pi) - margin)
+    s, t = int(np.argmax(LB)), int(np.argmin(U))
+    if LB[s] > U[t] + margin:
+        return (f"the optimal gain is not constant: g*({s}) >= {LB[s] / tau:.6g} but "
+                f"g*({t}) <= {U[t] / tau:.6g} (state {t} cannot reach a better gain); this "
+                "MDP is multichain and not weakly communicating, which relative value "
+                "iteration and the unichain LP cannot solve (solve each closed class "
+                "separately, or use a discounted model)")
+    return None
+
+
+def default_rvi_max_iter(S: int) -> int:
+    """Default sweep budget of RVI: ``10 S``, at least 10 000 and at most 1 000 000."""
+    return int(min(1_000_000, max(10_000, 10 * S)))
+
+
 def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
-                   max_iter: int = 1_000_000, tau: float = 0.5, ref_state: int = 0
+                   max_iter: int | None = None, tau: float = 0.5, ref_state: int = 0
                    ) -> SolveResult:
     """Optimal gain, bias and policy of an average-reward MDP.
 
@@ -55,7 +127,9 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
     method : {"rvi", "lp"}
     tol : float
         RVI stops when the Odoni interval of the gain is shorter than ``2 * tol``.
-    max_iter : int
+    max_iter : int, optional
+        RVI's sweep budget; default :func:`default_rvi_max_iter` (``10 S``, at least
+        10 000, at most 10^6). Reaching it is reported (``converged=False``).
     tau : float in (0, 1]
         Aperiodicity transform of RVI.
     ref_state : int
@@ -66,6 +140,14 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
     SolveResult
         ``gain`` (float), ``bias`` (S,) (also in ``V``), ``Q`` (S, A) with
         ``Q = r + P h - g``; ``error_bound`` certifies ``|gain - g*|``.
+
+    Raises
+    ------
+    NotSupported
+        When the optimal gain is proven to differ between states (a multichain MDP that
+        is not weakly communicating). RVI checks this at sweeps 10, 20, 40, ... from
+        per-state Odoni bounds over the states each one can reach and the exact gain
+        of the greedy policy, so it is found within a few dozen sweeps on such models.
 
     Examples
     --------
@@ -79,7 +161,8 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
         raise NotSupported("average_reward needs a stationary infinite-horizon model")
     check_choice("method", method, ("rvi", "lp"))
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
-    max_iter = check_int("max_iter", max_iter, min_value=1)
+    max_iter = (default_rvi_max_iter(mdp.S) if max_iter is None else
+                check_int("max_iter", max_iter, min_value=1))
     tau = check_real("tau", tau, lower=0.0, upper=1.0, lower_open=True)
     ref_state = check_int("ref_state", ref_state, min_value=0, max_value=mdp.S - 1)
     t0 = time.perf_counter()
@@ -98,23 +181,47 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
         h = np.zeros(S)
         conv = False
         lo = hi = 0.0
+        gb = None
+        check_at = 10
+        rmax = float(np.abs(rt).max(initial=0.0))
         for it in range(1, max_iter + 1):
-            W, _ = bellman(Pt, rt, 1.0, h, "numpy" if S * A < 2000 else "auto")
+            W, pi_k = bellman(Pt, rt, 1.0, h, "numpy" if S * A < 2000 else "auto")
             D = W - h
             lo, hi = float(D.min()), float(D.max())
-            h = W - W[ref_state]
-            if (hi - lo) / tau <= 2 * tol:
+            if (hi - lo) / tau <= 2 * tol * (1 - 1e-6):
+                h = W - W[ref_state]
                 conv = True
                 break
+            if not (np.isfinite(lo) and np.isfinite(hi)):
+                break
+            if it == check_at or it == max_iter:
+                check_at *= 2
+                if gb is None:
+                    gb = _GainBounds(P2, S, A)
+                scale = float(np.abs(W).max()) + rmax
+                margin = 1e-9 * max(rmax, abs(lo), abs(hi)) + 64 * S * _U * scale
+                proof = _multichain_proof(gb, D, scale, tau, avg,
+                                          pi_k if it >= 40 or it == max_iter else None, margin)
+                if proof:
+                    raise NotSupported(f"average_reward(method='rvi'): {proof} [after {it} "
+                                       "sweeps]")
+            h = W - W[ref_state]
         gain = (lo + hi) / 2 / tau
-        bound = (hi - lo) / 2 / tau
+        # rounding of the last sweep's D (Higham's dot-product bound, widest row w)
+        # and of the midpoint
+        w = int(np.diff(sp.csr_matrix(P2).indptr).max()) if mdp.sparse else S
+        slack = ((w + 4) * _U * (float(np.abs(h).max(initial=0.0)) + rmax + abs(hi) + abs(lo))
+                 + 4 * _U * (abs(lo) + abs(hi))) / tau
+        bound = (hi - lo) / 2 / tau + slack
         Q = q_from_v(avg, h) - gain
         policy = Q.argmax(axis=1)
         msg = (f"Odoni interval of the gain has half-width {bound:.3g} after {it} sweeps"
                if conv else f"max_iter={max_iter} reached; gain interval half-width {bound:.3g}"
-               " (the MDP may be multichain or the chain slowly mixing)")
-        if not conv:
-            _check_gain_constant(avg, policy, gain, max(10 * bound, 1e-6), method)
+               " (the chain mixes slowly, or the MDP is multichain in a way not yet proven; "
+               "pass a larger max_iter to go on)")
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            msg = f"the bias overflowed after {it} sweeps; nothing is certified"
+            bound, conv = np.inf, False
         return SolveResult(V=h, Q=Q, policy=policy, iterations=it, error_bound=float(bound),
                            converged=conv, method="average_reward/rvi", backend="numpy",
                            seconds=time.perf_counter() - t0, message=msg, gain=float(gain),

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from provable.errors import InvalidArgument, NotSupported
+from provable.errors import NotSupported
 from provable.mdp._tabular import TabularMDP
 from provable.solvers._result import SolveResult
 
@@ -45,10 +45,9 @@ def backward_induction(mdp: TabularMDP, *, terminal: Any = None) -> SolveResult:
     H, S, A = mdp.horizon, mdp.S, mdp.A
     V = np.zeros((H + 1, S))
     if terminal is not None:
-        term = np.asarray(terminal, dtype=float)
-        if term.shape != (S,):
-            raise InvalidArgument(f"terminal has shape {term.shape}, expected ({S},)")
-        V[H] = term
+        from provable.solvers._common import check_start_vector
+
+        V[H] = check_start_vector("terminal", terminal, S)
     Q = np.zeros((H, S, A))
     pi = np.zeros((H, S), dtype=np.int64)
     for h in range(H - 1, -1, -1):
@@ -56,7 +55,18 @@ def backward_induction(mdp: TabularMDP, *, terminal: Any = None) -> SolveResult:
         pi[h] = Q[h].argmax(axis=1)
         V[h] = Q[h][np.arange(S), pi[h]]
     width = S if not mdp.sparse else int(np.diff(mdp.P.indptr).max())
-    slack = H * (width + 4) * np.finfo(float).eps * float(np.abs(V).max() + np.abs(mdp.R).max())
-    return SolveResult(V=V, Q=Q, policy=pi, iterations=H, error_bound=float(slack),
-                       converged=True, method="backward_induction", backend="numpy",
-                       seconds=time.perf_counter() - t0, message=f"{H} backward steps")
+    # each step's rounding (Higham's bound) is carried to step 0 through at most H
+    # backups, each of modulus gamma * rho <= max(1, gamma * rho)^H; rows may sum
+    # to 1 +- tol, so rho is bounded from the stored rows, never assumed 1
+    top = max(float(np.asarray(mdp.P_at(h).sum(axis=1)).max()) for h in
+              range(H if mdp.time_varying else 1))
+    growth = max(1.0, mdp.gamma * top * (1 + (width + 2) * np.finfo(float).eps)) ** H
+    slack = (H * (width + 4) * np.finfo(float).eps * growth
+             * float(np.abs(V).max() + np.abs(mdp.R).max()))
+    finite = bool(np.isfinite(V).all() and np.isfinite(slack))
+    return SolveResult(V=V, Q=Q, policy=pi, iterations=H,
+                       error_bound=float(slack) if finite else np.inf,
+                       converged=finite, method="backward_induction", backend="numpy",
+                       seconds=time.perf_counter() - t0,
+                       message=f"{H} backward steps" if finite else
+                       f"values are not finite after {H} backward steps (float64 overflow)")

@@ -49,6 +49,7 @@ def _improve(Q: np.ndarray, current: np.ndarray | None, rtol: float = 1e-12) -> 
     return np.where(keep, current, best)
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflow is reported by the certificate
 def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarray | None = None
                      ) -> SolveResult:
     r"""Howard's policy iteration with exact evaluation (dense LU; sparse LU, or for
@@ -110,6 +111,7 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
                        policy_error_bound=float(cert.policy_bound(pi)))
 
 
+@np.errstate(over="ignore", invalid="ignore")
 def modified_policy_iteration(mdp: TabularMDP, tol: float = 1e-8, *, m: int = 20,
                               max_iter: int = 100_000) -> SolveResult:
     """Modified policy iteration: greedy step, then ``m - 1`` partial evaluation sweeps

@@ -98,6 +98,9 @@ def certify_and_refine(mdp: TabularMDP, V: np.ndarray, tol: float, sweeps_left: 
     kappa = cert.modulus
     c_k = kappa / (1 - kappa)
     P2, r = mdp.P_at(), mdp.R.ravel()
+    # a certification step, whatever back end did the first sweeps: the fastest
+    # float64 CPU loop (numba, or numpy's BLAS matvec for a large dense P)
+    backend = resolve("auto", P2=P2)
     rounds = 0
     # below about 4x the rounding term float64 cannot certify more: aim for that instead
     while (cert.bound > max(tol, 4 * cert.floor) and sweeps < sweeps_left and rounds < 4):
@@ -114,8 +117,8 @@ def certify_and_refine(mdp: TabularMDP, V: np.ndarray, tol: float, sweeps_left: 
         if not cert.finite:
             break
     if sweeps:
-        note = (f"; the first stopping rule was not certified, {sweeps} more sweeps with the "
-                f"sup-norm rule of the certified modulus {kappa:.17g}")
+        note = (f"; the first stopping rule was not certified, {sweeps} more {backend} sweeps "
+                f"with the sup-norm rule of the certified modulus {kappa:.17g}")
     return V, cert, sweeps, note
 
 
