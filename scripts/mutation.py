@@ -354,6 +354,13 @@ def generate(module: str, source: str, operators: tuple[str, ...] = OPERATORS) -
     return good
 
 
+def functions_of(source: str) -> dict[str, tuple[int, int]]:
+    """Top-level functions and classes of ``source``: name -> (first line, last line)."""
+    tree = ast.parse(source)
+    return {n.name: (n.lineno, n.end_lineno) for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
 def apply(blines: list[bytes], m: Mutant) -> str:
     """Source text with mutant ``m`` applied (columns are UTF-8 byte offsets)."""
     (l0, c0), (l1, c1) = m.start, m.end
@@ -570,6 +577,8 @@ def _write(args: argparse.Namespace, root: Path,
            results: dict[str, tuple[list[Outcome], float, float]], elapsed: float) -> str:
     """Write the markdown report (--out) and the JSON outcomes (--json); return the text."""
     sample = f", seeded sample of {args.sample} (seed {args.seed})" if args.sample else ""
+    if args.function:
+        sample += f"; functions {', '.join(args.function)}"
     if args.rerun_from:
         sample += f"; killed mutants of {args.rerun_from.name} carried over"
     header = (f"Mutation testing at commit {_git_head(root)}{sample}; "
@@ -604,6 +613,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="override the module's test selection (repeatable)")
     ap.add_argument("--operators", default=",".join(OPERATORS),
                     help="comma-separated subset of " + ",".join(OPERATORS))
+    ap.add_argument("--function", action="append", metavar="NAME",
+                    help="only mutants inside these top-level functions/classes (repeatable); "
+                    "'-NAME' excludes one")
     ap.add_argument("--sample", type=int, help="run a seeded sample of N mutants per module")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=1,
@@ -650,7 +662,22 @@ def main(argv: list[str] | None = None) -> int:
                      + ", ".join(MODULES) + " (or pass --tests)")
         path = root / module
         recover(path)
-        mutants = generate(module, path.read_text(), ops)
+        source = path.read_text()
+        mutants = generate(module, source, ops)
+        if args.function:
+            spans = functions_of(source)
+            unknown_f = {f.lstrip("-") for f in args.function} - set(spans)
+            if unknown_f:
+                ap.error(f"{module} has no top-level {sorted(unknown_f)}; it has "
+                         + ", ".join(spans))
+
+            def inside(m: Mutant, names: list[str], spans=spans) -> bool:
+                return any(spans[n][0] <= m.line <= spans[n][1] for n in names)
+
+            keep = [f for f in args.function if not f.startswith("-")]
+            drop = [f[1:] for f in args.function if f.startswith("-")]
+            mutants = [m for m in mutants if (not keep or inside(m, keep))
+                       and not inside(m, drop)]
         if args.sample is not None and args.sample < len(mutants):
             rng = random.Random(f"{args.seed}:{module}")
             mutants = sorted(rng.sample(mutants, args.sample), key=lambda m: (m.start, m.end))

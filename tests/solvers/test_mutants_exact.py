@@ -119,8 +119,15 @@ def test_exact_arguments_and_defaults():
     mdp = pv.TabularMDP(np.ones((1, 1, 1)), np.array([[1.0]]), gamma=0.5)
     with pytest.raises(pv.errors.ProvableError, match="max_iter"):
         pv.solvers.exact_solve(mdp, max_iter=0)
-    with pytest.raises(pv.errors.ProvableError, match="max_states"):
+    with pytest.raises(pv.errors.ProvableError, match="max_states=0, expected"):
         pv.solvers.exact_solve(mdp, max_states=0)
+    two = pv.TabularMDP(np.ones((2, 1, 2)) / 2, np.array([[1.0], [0.0]]), gamma=0.5)
+    with pytest.raises(pv.errors.InvalidArgument, match="S=2 states, more than max_states=1"):
+        pv.solvers.exact_solve(two, max_states=1)
+    assert pv.solvers.exact_solve(two, max_states=2).V_exact.tolist() == [F(3, 2), F(1, 2)]
+    # gamma = 0 and integer entries: denominators up to 1 read every float exactly
+    zero = pv.TabularMDP(np.ones((1, 1, 1)), np.array([[3.0]]), gamma=0.0)
+    assert pv.solvers.exact_solve(zero, max_denominator=1).V_exact[0] == 3
     assert pv.solvers.exact_solve(mdp, max_iter=1, max_states=1).converged
     with pytest.raises(pv.errors.NotSupported):
         pv.solvers.exact_solve(pv.TabularMDP(np.ones((1, 1, 1)), np.array([[1.0]])))
@@ -147,6 +154,20 @@ def test_max_denominator_may_not_change_a_stored_float():
 def test_non_contracting_models_are_refused():
     # rows may sum to 1 + 9e-10 (within the model's tolerance); with gamma this close
     # to 1 the Bellman operator is not a contraction
-    mdp = pv.TabularMDP(np.array([[[1 + 9e-10]]]), np.array([[1.0]]), gamma=1 - 2.0 ** -40)
+    P = np.array([[[1.0, 0.0]], [[0.0, 1 + 9e-10]]])  # the second row is the longer
+    mdp = pv.TabularMDP(P, np.array([[1.0], [1.0]]), gamma=1 - 2.0 ** -40)
     with pytest.raises(pv.errors.InvalidModel, match="not a contraction"):
         pv.solvers.exact_solve(mdp)
+
+
+def test_bound_with_max_denominator_covers_the_stored_float_model_too():
+    # gamma = 0.9 read as 9/10: V_exact = 10, but the stored float model (gamma the
+    # float nearest 0.9) has V* = 1 / (1 - Fraction(0.9)) = 10 + 2.2e-15, more than
+    # half an ulp of 10 away from the returned V
+    mdp = pv.TabularMDP(np.ones((1, 1, 1)), np.array([[1.0]]), gamma=0.9)
+    res = pv.solvers.exact_solve(mdp, max_denominator=10)
+    assert res.V_exact[0] == 10 and res.V[0] == 10.0
+    v_float_model = 1 / (1 - F(0.9))
+    assert abs(F(float(res.V[0])) - v_float_model) > np.spacing(10.0) / 2
+    assert abs(F(float(res.V[0])) - v_float_model) <= res.error_bound
+    assert abs(F(float(res.V[0])) - res.V_exact[0]) <= res.error_bound
