@@ -90,6 +90,11 @@ def test_tie_rule_switches_only_beyond_rtol_times_max_one_abs_q(base):
         if abs(d / tol - frac) > 0.05:   # the float grid is too coarse at this base
             continue
         assert _improve(Q, cur).tolist() == ([1] if switch else [0]), (base, frac)
+    # exactly at the threshold the incumbent is kept (another action must be better by
+    # more than the tolerance)
+    q = 1.0 if base == 0.0 else base
+    edge = q - 1e-12 * max(1.0, abs(q))
+    assert _improve(np.array([[edge, q]]), cur).tolist() == [0]
     # without an incumbent: the greedy action, lowest index among exact ties
     assert _improve(np.array([[base, base]]), None).tolist() == [0]
 
