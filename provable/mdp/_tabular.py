@@ -52,7 +52,7 @@ def _check_sparse_rows(P: sp.csr_matrix, A: int, tol: float) -> None:
                            f"{sums[row]:.10g}, expected 1 (tol {tol:g})")
 
 
-def _own_csr(P: Any) -> sp.csr_matrix:
+def _own_csr(P: Any, name: str = "P") -> sp.csr_matrix:
     """A new CSR matrix with fully checked arrays (any scipy sparse input).
 
     Column indices out of range, a broken ``indptr`` or complex data are refused before
@@ -60,7 +60,8 @@ def _own_csr(P: Any) -> sp.csr_matrix:
     the array)."""
     fmt = getattr(P, "format", None)
     if getattr(P, "ndim", 2) != 2:
-        raise InvalidModel(f"sparse P has shape {P.shape}, expected (S*A, S)")
+        raise InvalidModel(f"sparse {name} has shape {P.shape}, expected "
+                           + ("(S*A, S)" if name == "P" else "a 2-D matrix"))
     if fmt != "csr":
         try:
             if fmt == "coo":
@@ -68,7 +69,7 @@ def _own_csr(P: Any) -> sp.csr_matrix:
                 for nm, idx, n in (("row", rows, P.shape[0]), ("col", cols, P.shape[1])):
                     if idx.size and (idx.min() < 0 or idx.max() >= n):
                         k = int(np.argmax((idx < 0) | (idx >= n)))
-                        raise InvalidModel(f"P (COO) {nm} index {int(idx[k])} at entry {k}, "
+                        raise InvalidModel(f"{name} (COO) {nm} index {int(idx[k])} at entry {k}, "
                                            f"expected an index in [0, {n})")
             elif hasattr(P, "check_format"):
                 P = P.copy()
@@ -77,8 +78,8 @@ def _own_csr(P: Any) -> sp.csr_matrix:
         except ProvableError:
             raise
         except (ValueError, IndexError, TypeError, OverflowError) as e:
-            raise InvalidModel(f"sparse P ({fmt}) is malformed: {_short(str(e), 160)}") from None
-    data, indices, indptr, shape = check_csr("P", P.data, P.indices, P.indptr, P.shape)
+            raise InvalidModel(f"sparse {name} ({fmt}) is malformed: {_short(str(e), 160)}") from None
+    data, indices, indptr, shape = check_csr(name, P.data, P.indices, P.indptr, P.shape)
     return sp.csr_matrix((data, indices, indptr), shape=shape)
 
 
@@ -197,6 +198,8 @@ class TabularMDP:
             # the finite-horizon values and decisions take (H + 1) * S numbers
             check_memory(f"horizon={self.horizon} with S={S}: the finite-horizon values and "
                          "policy", 16 * (self.horizon + 1) * int(S))
+        if sp.issparse(R):  # a sparse (S, A) reward: as small as the answer, kept dense
+            R = _own_csr(R, name="R").toarray()
         R = as_real_array("R", R)
         check_finite_array("R", R)
         S, A = self.S, self.A
@@ -283,48 +286,60 @@ class TabularMDP:
     # ------------------------------------------------------------------ converters
     @classmethod
     def from_mdptoolbox(cls, P: Any, R: Any, gamma: float | None = None,
-                        horizon: int | None = None) -> TabularMDP:
-        """Build from pymdptoolbox's layout: P (A, S, S) (list of A matrices, dense or
-        sparse), R (S,), (S, A) or (A, S, S).
+                        horizon: int | None = None, *, tol: float = 1e-9) -> TabularMDP:
+        """Build from pymdptoolbox's layout, indexed ``P[a][s, s']``.
+
+        Parameters
+        ----------
+        P : array_like (A, S, S), or A matrices (S, S)
+            A dense ``(A, S, S)`` array, or one ``(S, S)`` matrix per action in a list,
+            tuple, dict keyed ``0..A-1`` or 1-D object array; each dense, ``numpy.matrix``
+            or scipy.sparse. When any of them is sparse the model is sparse (CSR
+            ``(S*A, S)``, nothing is densified); otherwise dense.
+        R : array_like
+            ``(S,)`` (the same reward for every action), ``(S, A)`` dense or
+            scipy.sparse, ``(A, S, S)`` dense, or one ``(S, S)`` matrix per action (dense
+            or sparse, in any of P's containers): the reward on the transition, reduced
+            to its expectation under P.
+        gamma, horizon : see :class:`TabularMDP`
+        tol : float, default 1e-9
+            Tolerance on the row sums of P.
+
+        Notes
+        -----
+        Every error names the place in the caller's layout, for instance
+        ``P[action 0][1, :] sums to 0.9, expected 1 (tol 1e-09)``.
 
         Examples
         --------
-        >>> import numpy as np, provable as pv
+        >>> import numpy as np, scipy.sparse as sp, provable as pv
         >>> P = np.array([[[0.5, 0.5], [0.0, 1.0]], [[1.0, 0.0], [1.0, 0.0]]])   # (A, S, S)
         >>> R = np.array([[0.0, 1.0], [1.0, 0.0]])                              # (S, A)
         >>> pv.TabularMDP.from_mdptoolbox(P, R, gamma=0.9).P[0, 1]
         array([1., 0.])
+        >>> E = np.eye(3)
+        >>> pv.TabularMDP.from_mdptoolbox([sp.csr_matrix(E)] * 2, [sp.csr_matrix(E)] * 2,
+        ...                               gamma=0.9)
+        TabularMDP(S=3, A=2, gamma=0.9, sparse)
+        >>> pv.TabularMDP.from_mdptoolbox([E, [[1, 0, 0], [0, .5, .4], [0, 0, 1]]], [0, 0, 0],
+        ...                               gamma=0.9)
+        Traceback (most recent call last):
+        ...
+        provable.errors.InvalidModel: P[action 1][1, :] sums to 0.9, expected 1 (tol 1e-09)
         """
-        if isinstance(P, (list, tuple)) or (isinstance(P, np.ndarray) and P.dtype == object):
-            # one (S, S) matrix per action, dense or scipy.sparse (pymdptoolbox accepts both)
-            mats = [_own_csr(m).toarray() if sp.issparse(m) else as_real_array(f"P[{a}]", m)
-                    for a, m in enumerate(P)]
-            if not mats or any(m.shape != mats[0].shape for m in mats):
-                raise InvalidModel(f"P holds matrices of shapes {[m.shape for m in mats]}, "
-                                   "expected A matrices of one shape (S, S)")
-            P_ass = np.stack(mats)
-        else:
-            P_ass = as_real_array("P", P)
-        if P_ass.ndim != 3 or P_ass.shape[1] != P_ass.shape[2]:
-            raise InvalidModel(f"P has shape {P_ass.shape}, expected pymdptoolbox's (A, S, S)")
-        A, S, _ = P_ass.shape
-        P_sas = np.transpose(P_ass, (1, 0, 2))
-        R = as_real_array("R", R)
-        if R.shape == (S,):
-            R_sa = np.repeat(R[:, None], A, axis=1)
-        elif R.shape == (S, A):
-            R_sa = R
-        elif R.shape == (A, S, S):
-            R_sa = np.einsum("ask,ask->sa", P_ass, R)
-        else:
-            raise InvalidModel(f"R has shape {R.shape}, expected (S,), (S, A) or (A, S, S) "
-                               f"with S={S}, A={A}")
-        return cls(P_sas, R_sa, gamma=gamma, horizon=horizon)
+        from provable.mdp._mdptoolbox import read_mdptoolbox
 
-    def to_mdptoolbox(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(P, R)`` in pymdptoolbox's layout: P (A, S, S) dense, R (S, A)."""
+        tol = check_real("tol", tol, lower=0.0)
+        P_sas, R_sa = read_mdptoolbox(P, R, tol)
+        return cls(P_sas, R_sa, gamma=gamma, horizon=horizon, tol=tol)
+
+    def to_mdptoolbox(self) -> tuple[Any, np.ndarray]:
+        """``(P, R)`` in pymdptoolbox's layout: P (A, S, S) dense, or for a sparse model a
+        tuple of A CSR ``(S, S)`` matrices; R (S, A)."""
         if self.time_varying or self._R.ndim == 3:
             raise InvalidModel("a time-inhomogeneous MDP has no pymdptoolbox layout")
+        if self.sparse:
+            return tuple(sp.csr_matrix(self._P[a::self.A]) for a in range(self.A)), self._R.copy()
         return np.ascontiguousarray(np.transpose(self.dense_P(), (1, 0, 2))), self._R.copy()
 
     @classmethod
