@@ -264,13 +264,29 @@ class TabularMDP:
             return self._P.toarray().reshape(self.S, self.A, self.S)
         return self._P
 
+    @property
+    def feasible(self) -> np.ndarray:
+        """(S, A) bool, read-only: the real state-action pairs. All True except for a model
+        built from ragged action sets (:meth:`from_state_action`, :meth:`from_quantecon`),
+        whose absent pairs hold dominated stand-ins that no greedy step picks."""
+        mask = getattr(self, "_feasible", None)
+        if mask is None:
+            mask = np.ones((self.S, self.A), dtype=bool)
+            mask.flags.writeable = False
+        return mask
+
+    def _keep_feasible(self, other: TabularMDP) -> TabularMDP:
+        if getattr(self, "_feasible", None) is not None:
+            other._feasible = self._feasible
+        return other
+
     def with_gamma(self, gamma: float | None) -> TabularMDP:
         """The same dynamics and rewards with another discount (or average reward if None)."""
-        return TabularMDP(self._P, self._R, gamma=gamma, horizon=None)
+        return self._keep_feasible(TabularMDP(self._P, self._R, gamma=gamma, horizon=None))
 
     def with_horizon(self, horizon: int) -> TabularMDP:
         """The same stationary dynamics as a finite-horizon problem of ``horizon`` steps."""
-        return TabularMDP(self._P, self._R, gamma=1.0, horizon=horizon)
+        return self._keep_feasible(TabularMDP(self._P, self._R, gamma=1.0, horizon=horizon))
 
     def __repr__(self) -> str:
         crit = self.criterion
@@ -341,6 +357,83 @@ class TabularMDP:
         if self.sparse:
             return tuple(sp.csr_matrix(self._P[a::self.A]) for a in range(self.A)), self._R.copy()
         return np.ascontiguousarray(np.transpose(self.dense_P(), (1, 0, 2))), self._R.copy()
+
+    @classmethod
+    def from_state_action(cls, R: Any, Q: Any, gamma: float | None, s_indices: Any,
+                          a_indices: Any, *, num_actions: int | None = None,
+                          horizon: int | None = None, tol: float = 1e-9) -> TabularMDP:
+        r"""Build from state-action pairs (QuantEcon's ``DiscreteDP(R, Q, beta, s_indices,
+        a_indices)``), with ragged action sets.
+
+        Parameters
+        ----------
+        R : array_like (L,)
+            Reward of each pair; ``-inf`` marks an infeasible pair (treated as absent).
+        Q : array_like (L, S) or scipy.sparse
+            Transition row of each pair (sparse stays sparse).
+        gamma : float or None
+            Discount (``None``: average reward).
+        s_indices, a_indices : array_like (L,) of int
+            The pairs, in any order (they are sorted); each pair at most once.
+        num_actions : int, optional
+            A (default: ``max(a_indices) + 1``).
+        horizon : int, optional
+            For a finite-horizon problem.
+        tol : float, default 1e-9
+            Tolerance on row sums of Q.
+
+        Notes
+        -----
+        Every state needs a feasible action. An absent pair (s, a) holds a dominated
+        stand-in (the row of the lowest feasible action a' of s, reward
+        :math:`r(s, a') - 1 - 2\max|r|`): no greedy step picks it, so V*, the optimal
+        policies and the certificates are those of the ragged model; :attr:`feasible`
+        marks the real pairs. Errors name the pair, e.g. ``Q[2, :] (pair s=1, a=0) sums
+        to 0.9`` or ``state-action pair (s=1, a=0) appears twice, at positions 0 and 1``.
+
+        Examples
+        --------
+        >>> import provable as pv
+        >>> mdp = pv.TabularMDP.from_state_action([5, 10, -1], [[.5, .5], [0, 1], [0, 1]],
+        ...                                       0.95, [0, 0, 1], [0, 1, 0])
+        >>> mdp.feasible.tolist()
+        [[True, True], [True, False]]
+        >>> pv.solve(mdp, "pi").V.round(6).tolist()
+        [-8.571429, -20.0]
+        """
+        from provable.mdp._state_action import from_state_action
+
+        return from_state_action(cls, R, Q, gamma, s_indices, a_indices,
+                                 num_actions=num_actions, horizon=horizon, tol=tol)
+
+    def to_state_action(self) -> tuple[np.ndarray, Any, float | None, np.ndarray, np.ndarray]:
+        """``(R, Q, gamma, s_indices, a_indices)`` over the feasible pairs, sorted by
+        (s, a); Q is CSR for a sparse model, else dense ``(L, S)``."""
+        from provable.mdp._state_action import to_state_action
+
+        return to_state_action(self)
+
+    @classmethod
+    def from_quantecon(cls, ddp: Any, horizon: int | None = None, *,
+                       tol: float = 1e-9) -> TabularMDP:
+        """Build from a ``quantecon.markov.DiscreteDP``: product form (``R`` (n, m) with
+        ``-inf`` for infeasible actions, ``Q`` (n, m, n)) or state-action-pair form (dense
+        or sparse ``Q``). ``beta`` becomes ``gamma``; ``beta = 1`` needs ``horizon=T``
+        (QuantEcon's ``backward_induction(ddp, T)``). See :meth:`from_state_action`.
+        Reads the attributes only: quantecon need not be installed.
+        """
+        from provable.mdp._state_action import from_quantecon
+
+        return from_quantecon(cls, ddp, horizon=horizon, tol=tol)
+
+    def to_quantecon(self) -> Any:
+        """A ``quantecon.markov.DiscreteDP`` of this model: product form for a dense model
+        with every pair feasible, else state-action-pair form over the feasible pairs
+        (CSR ``Q`` for a sparse model). A finite-horizon model gives its ``beta = gamma``
+        (pass T to QuantEcon's ``backward_induction``). Needs quantecon installed."""
+        from provable.mdp._state_action import to_quantecon
+
+        return to_quantecon(self)
 
     @classmethod
     def from_gymnasium(cls, env: Any, gamma: float | None = 0.99,
