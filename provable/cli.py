@@ -117,12 +117,17 @@ def verify(
     force: Annotated[bool, typer.Option(
         "--force", help="Recompute instead of reading cached verdicts.")] = False,
     load: _LoadOption = None,
+    mutants: Annotated[bool, typer.Option(
+        "--mutants", help="Also run every claim's mutant battery (planted implementation "
+                          "mistakes) and write mutants.md / mutants.json.")] = False,
 ) -> None:
     """Check claims and write report.md, results.json and plots into --out.
 
     Exit codes: 0 every claim holds (with a control that says violated) or is
-    inconclusive; 1 a claim is violated or a control failed; 2 bad input; 3 a claim
-    could not run (error: not cached, re-run to retry).
+    inconclusive; 1 a claim is violated or a control failed (with --mutants also: an
+    equivalent mutant was called violated, or, at the full budget, a non-equivalent
+    mutant survived); 2 bad input; 3 a claim could not run (error: not cached, re-run
+    to retry).
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
@@ -197,8 +202,53 @@ def verify(
             console.print(Text(f"  {cid}: {why}"))
     console.print(Text(f"Report: {report}"))
     code = exit_code(verdicts)
+    if mutants:
+        mcode = _run_mutant_batteries(ids, suite.value, seed, out, console, err)
+        code = 1 if mcode == 1 or code == 1 else code
     if code:
         raise typer.Exit(code)
+
+
+def _run_mutant_batteries(ids: list[str] | None, budget: str, seed: int, out: Path,
+                          console: Any, err: Any) -> int:
+    """Run the mutant batteries of ``ids`` (all claims by default); 1 when they fail."""
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.text import Text
+
+    from provable.proofs_checks import catalogue, get_claim, mutation_table, run_mutants
+
+    claims = [get_claim(i) for i in ids] if ids else catalogue()
+    claims = [c for c in claims if c.mutants]
+    reports = []
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)
+    with progress:
+        task = progress.add_task("mutants", total=len(claims))
+        for c in claims:
+            reports.append(run_mutants(c, budget=budget, seed=seed))
+            progress.advance(task)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mutants.json").write_text(json.dumps([r.to_dict() for r in reports], indent=1))
+    (out / "mutants.md").write_text(
+        f"# Mutant batteries ({budget} budget, seed {seed})\n\n" + mutation_table(reports))
+    killed = sum(r.killed for r in reports)
+    live = sum(r.non_equivalent for r in reports)
+    console.print(Text(f"Mutants: {killed}/{live} non-equivalent mutants killed over "
+                       f"{len(reports)} claims ({out / 'mutants.md'})"))
+    bad = 0
+    for r in reports:
+        if r.survivors:
+            console.print(Text(f"  {r.claim}: survived {', '.join(r.survivors)}",
+                               style="bold red" if budget == "full" else "yellow"))
+            bad = bad or budget == "full"
+        if r.false_alarms:
+            console.print(Text(f"  {r.claim}: equivalent mutants called violated (the "
+                               f"experiment is wrong): {', '.join(r.false_alarms)}",
+                               style="bold red"))
+            bad = 1
+    return int(bad)
 
 
 @app.command("claims")

@@ -40,8 +40,8 @@ from provable.proofs_checks._stats import (
 )
 from provable.proofs_checks._verdict import Verdict
 
-__all__ = ["Claim", "claim", "catalogue", "get_claim", "rate_verdict", "residual_verdict",
-           "flags_verdict", "CLAIM_KINDS", "BUDGETS"]
+__all__ = ["Claim", "Mutant", "claim", "catalogue", "get_claim", "rate_verdict",
+           "residual_verdict", "flags_verdict", "CLAIM_KINDS", "BUDGETS"]
 
 CLAIM_KINDS = ("rate_upper", "rate_lower", "rate_tight", "bound_holds", "identity",
                "inequality", "property")
@@ -65,6 +65,30 @@ _CLAIM_MODULES = [
 
 _REGISTRY: dict[str, Claim] = {}
 _LOADED = False
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A planted implementation mistake that a claim's experiment must catch.
+
+    Attributes
+    ----------
+    name : str
+        Short id, unique within its claim (``"no_bonus"``).
+    rationale : str
+        The mistake in a sentence, and why it breaks (or keeps) the theorem.
+    params : dict
+        Merged into the budget's parameters when the experiment runs the mutant; the
+        experiment reads them (``params["mutation"]`` for the bandit simulators).
+    equivalent : bool
+        The mutant still satisfies the theorem (a larger constant that keeps the rate):
+        it must *not* be reported violated, and it does not count in the score.
+    """
+
+    name: str
+    rationale: str
+    params: dict[str, Any] = field(default_factory=dict)
+    equivalent: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,8 @@ class Claim:
         The experiment in a sentence or two (instance family, algorithm, statistic).
     expected_seconds : dict
         Rough single-core time per budget, for the docs.
+    mutants : tuple of Mutant
+        Planted mistakes the experiment must kill (``provable verify --mutants``).
     """
 
     id: str
@@ -104,6 +130,7 @@ class Claim:
     rate_id: str | None = None
     design: str = ""
     expected_seconds: dict[str, float] = field(default_factory=dict)
+    mutants: tuple[Mutant, ...] = ()
 
     def params(self, budget: str) -> dict[str, Any]:
         """Parameters of ``budget`` (``"quick"`` or ``"full"``)."""
@@ -113,19 +140,26 @@ class Claim:
 
 def claim(*, id: str, statement: str, kind: str, citation: Citation,
           budgets: dict[str, dict[str, Any]], rate_id: str | None = None, design: str = "",
-          expected_seconds: dict[str, float] | None = None
+          expected_seconds: dict[str, float] | None = None, mutants: Any = ()
           ) -> Callable[[Callable[[dict, int], Verdict]], Callable[[dict, int], Verdict]]:
     """Decorator registering an experiment as a :class:`Claim` (see module docstring)."""
     check_choice("kind", kind, CLAIM_KINDS)
     for b in budgets:
         check_choice("budget", b, BUDGETS)
+    mutants = tuple(mutants)
+    for m in mutants:
+        if not isinstance(m, Mutant):
+            raise InvalidType(f"mutants of claim id={id!r} contain {m!r}, expected Mutant")
+    names = [m.name for m in mutants]
+    if len(set(names)) != len(names):
+        raise InvalidArgument(f"claim id={id!r} has repeated mutant names {names}")
 
     def deco(fn: Callable[[dict, int], Verdict]) -> Callable[[dict, int], Verdict]:
         if id in _REGISTRY and _REGISTRY[id].experiment is not fn:
             raise InvalidArgument(f"claim id={id!r} is registered twice")
         _REGISTRY[id] = Claim(id=id, statement=statement, kind=kind, citation=citation,
                               experiment=fn, budgets=budgets, rate_id=rate_id, design=design,
-                              expected_seconds=expected_seconds or {})
+                              expected_seconds=expected_seconds or {}, mutants=mutants)
         return fn
 
     return deco

@@ -123,7 +123,7 @@ def _first_argmax(x):
 
 
 @njit(cache=True, parallel=True)
-def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ckpt,
+def simulate_stochastic(alg, prm, mut, means, gaps, gauss, sigma, scale, block, T, ckpt,
                         arr_order, arr_start, delayed, ring, env_keys, alg_keys,
                         regret_out, pulls_out, sums_out, obs_out, rec_arms, rec_rewards,
                         record):
@@ -131,6 +131,10 @@ def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ck
 
     ``prm``: algorithm parameters (klucb: [c, tol]; moss: [horizon]; exp3: [gamma];
     etc: [m]; eps_greedy: [epsilon]; ucb1: [bonus scale]).
+    ``mut``: planted implementation mistakes, [bonus multiplier (1), power of the count
+    in the bonus (0.5), forced-exploration exponent a (0: off; else a uniform arm with
+    probability t^-a), importance weighting in EXP3 (1: on, 0: off)]; the defaults are
+    the algorithm itself.
     Delayed feedback: the observation of round s is applied at the start of round
     ``arr`` (s + d_s + 1) — ``arr_order[arr_start[t]:arr_start[t+1]]`` lists the rounds
     whose feedback arrives at round t; pending observations wait in a ring buffer of
@@ -170,9 +174,11 @@ def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ck
                     cnt[a0] += 1
                     sm[a0] += x0
                     mean[a0] = sm[a0] / cnt[a0]
-                    isq[a0] = 1.0 / math.sqrt(cnt[a0])
+                    isq[a0] = (1.0 / math.sqrt(cnt[a0]) if mut[1] == 0.5
+                               else cnt[a0] ** -mut[1])
                     if alg == EXP3:
-                        logw[a0] += prm[0] * (x0 / scale) / buf_p[slot] / K
+                        w0 = buf_p[slot] if mut[3] > 0.5 else 1.0
+                        logw[a0] += prm[0] * (x0 / scale) / w0 / K
             # ---- choose
             arm = 0
             pa = 1.0
@@ -198,8 +204,12 @@ def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ck
                         break
                 if alg == EPS_GREEDY:
                     actr += 1  # keep the stream aligned whatever the branch
+            elif mut[2] > 0.0 and _u01(akey, (1 << 40) + t) < (t + 1.0) ** -mut[2]:
+                # planted forced exploration: a uniform arm with probability t^-a (its own
+                # counter range, so the algorithm's stream is unchanged)
+                arm = min(int(_u01(akey, (1 << 41) + t) * K), K - 1)
             elif alg == UCB1:
-                bonus = prm[0] * math.sqrt(2.0 * math.log(t))
+                bonus = mut[0] * prm[0] * math.sqrt(2.0 * math.log(t))
                 best = -np.inf
                 for i in range(K):
                     v = mean[i] + bonus * isq[i]
@@ -209,6 +219,7 @@ def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ck
             elif alg == KLUCB:
                 lt = math.log(t)
                 lvl = lt + prm[0] * math.log(lt) if lt > 1.0 else lt
+                lvl *= mut[0]
                 best = -np.inf
                 for i in range(K):
                     if gauss:
@@ -221,8 +232,11 @@ def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ck
             elif alg == MOSS:
                 best = -np.inf
                 for i in range(K):
-                    v = mean[i] + prm[1] * math.sqrt(max(math.log(prm[0] / (K * cnt[i])), 0.0)
-                                                     / cnt[i])
+                    lg = max(math.log(prm[0] / (K * cnt[i])), 0.0)
+                    if mut[1] == 0.5:
+                        v = mean[i] + mut[0] * prm[1] * math.sqrt(lg / cnt[i])
+                    else:
+                        v = mean[i] + mut[0] * prm[1] * math.sqrt(lg) * isq[i]
                     if v > best:
                         best = v
                         arm = i
@@ -266,9 +280,11 @@ def simulate_stochastic(alg, prm, means, gaps, gauss, sigma, scale, block, T, ck
                 cnt[arm] += 1
                 sm[arm] += r
                 mean[arm] = sm[arm] / cnt[arm]
-                isq[arm] = 1.0 / math.sqrt(cnt[arm])
+                isq[arm] = (1.0 / math.sqrt(cnt[arm]) if mut[1] == 0.5
+                            else cnt[arm] ** -mut[1])
                 if alg == EXP3:
-                    logw[arm] += prm[0] * (r / scale) / pa / K
+                    w1 = pa if mut[3] > 0.5 else 1.0
+                    logw[arm] += prm[0] * (r / scale) / w1 / K
             while c_i < C and ckpt[c_i] == t + 1:
                 regret_out[s, c_i] = reg
                 c_i += 1

@@ -22,7 +22,7 @@ from provable.learners._random import as_seed_list, seed_keys
 from provable.learners.bandits import _kernels as _k
 from provable.learners.bandits._instances import BanditInstance, BernoulliBandit, GaussianBandit
 
-__all__ = ["BanditResult", "ALGORITHMS", "simulate", "default_checkpoints", "ucb1_index",
+__all__ = ["BanditResult", "ALGORITHMS", "MUTATIONS", "simulate", "default_checkpoints", "ucb1_index",
            "moss_index", "klucb_index", "exp3_probabilities", "exp3_gamma", "etc_default_m",
            "as_seed_list"]
 
@@ -159,9 +159,45 @@ def _options(algorithm: str, given: dict[str, Any]) -> dict[str, Any]:
     return {**defaults, **given}
 
 
+#: planted implementation mistakes :func:`simulate` can run (``mutation=``), with the
+#: value that is the algorithm itself
+MUTATIONS: dict[str, tuple[float, str]] = {
+    "bonus_scale": (1.0, "multiplies the exploration bonus (UCB1, MOSS) or the KL-UCB "
+                         "level; 0 removes it, a negative value negates it"),
+    "bonus_power": (0.5, "power of the pull count in the bonus: n^-power (UCB1, MOSS)"),
+    "forced_exploration": (0.0, "a: with probability t^-a a uniformly random arm is pulled "
+                                "(0: off)"),
+    "importance_weighting": (1.0, "EXP3 divides the reward by the arm's probability (1) or "
+                                  "not (0)"),
+}
+
+
+def _mutation(mutation: Any, algorithm: str) -> np.ndarray:
+    vec = np.array([MUTATIONS[k][0] for k in MUTATIONS], np.float64)
+    if mutation is None:
+        return vec
+    if not isinstance(mutation, dict):
+        raise InvalidType(f"mutation={mutation!r} has type {type(mutation).__name__}, expected "
+                          f"a dict with keys among {sorted(MUTATIONS)}")
+    for i, k in enumerate(MUTATIONS):
+        if k in mutation:
+            vec[i] = check_real(f"mutation[{k!r}]", mutation[k])
+    for k in mutation:
+        if k not in MUTATIONS:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(MUTATIONS)}")
+    if algorithm == "banker_omd" and any(mutation[k] != MUTATIONS[k][0] for k in mutation):
+        raise NotSupported("mutation= is not implemented for algorithm='banker_omd'")
+    if not 0.0 <= vec[2] or vec[1] <= 0.0:
+        raise InvalidArgument(f"mutation={mutation!r}: expected forced_exploration >= 0 and "
+                              "bonus_power > 0")
+    return vec
+
+
 def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *,
              checkpoints: Sequence[int] | None = None, delay: Any = None,
-             record: bool = False, **options: Any) -> BanditResult:
+             record: bool = False, mutation: dict[str, float] | None = None,
+             **options: Any) -> BanditResult:
     r"""Simulate a bandit algorithm on an instance for ``T`` rounds, once per seed.
 
     Parameters
@@ -186,6 +222,10 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
         yet as having an infinite index.
     record : bool, default False
         Keep the pulled arms and rewards (``arms``, ``rewards``, shape ``(n_seeds, T)``).
+    mutation : dict, optional
+        A planted implementation mistake (see :data:`MUTATIONS`), e.g.
+        ``{"bonus_scale": 0.0}`` (no exploration bonus) or
+        ``{"forced_exploration": 0.3}``; used by the claims' mutant batteries.
     **options
         Algorithm options (unknown names raise :class:`~provable.errors.InvalidArgument`).
 
@@ -228,6 +268,7 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
     ckpt = _checkpoints(checkpoints, T)
     order, start, ring, delayed = _delays(delay, T)
     opts = _options(algorithm, options)
+    mut = _mutation(mutation, algorithm)
     K = instance.K
     gauss = isinstance(instance, GaussianBandit)
     sigma = instance.sigma if gauss else 0.0
@@ -292,7 +333,8 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
     obs = np.zeros((n, K), np.int64)
     rec_r = np.zeros((n, T) if record else (1, 1))
     t0 = time.perf_counter()
-    _k.simulate_stochastic(_CODES[algorithm], np.asarray(prm, np.float64), means, gaps, gauss,
+    _k.simulate_stochastic(_CODES[algorithm], np.asarray(prm, np.float64), mut, means, gaps,
+                           gauss,
                            float(sigma), scale, int(instance.block), T, ckpt, order, start,
                            delayed, ring, env_keys, alg_keys, regret, pulls, sums, obs, rec_a,
                            rec_r, bool(record))

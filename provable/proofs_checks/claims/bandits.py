@@ -23,7 +23,13 @@ from provable.learners.bandits import (
     lai_robbins_constant,
     simulate,
 )
-from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict, residual_verdict
+from provable.proofs_checks._claim import (
+    Mutant,
+    claim,
+    flags_verdict,
+    rate_verdict,
+    residual_verdict,
+)
 from provable.proofs_checks._verdict import Verdict
 
 _AUER = Citation("Finite-time Analysis of the Multiarmed Bandit Problem",
@@ -91,6 +97,27 @@ def _worst_case(algorithm: str, K: int, Ts: np.ndarray, seeds: np.ndarray,
 
 
 # ---------------------------------------------------------------------------
+# mutant batteries: implementation mistakes the experiments must catch
+
+
+def _mut(name: str, rationale: str, equivalent: bool = False, **mutation: float) -> Mutant:
+    return Mutant(name, rationale, {"mutation": mutation}, equivalent=equivalent)
+
+
+_NO_BONUS = _mut("no_bonus", "exploration bonus removed (greedy on empirical means): locks "
+                 "onto a worse arm with constant probability, so E[R_T] is linear",
+                 bonus_scale=0.0)
+_BONUS_TENTH = _mut("bonus_x0.1", "bonus scaled by 0.1: under-explores, locks in with "
+                    "constant probability", bonus_scale=0.1)
+_NEGATED = _mut("negated_bonus", "bonus subtracted instead of added (pessimism): locks onto "
+                "a worse arm", bonus_scale=-1.0)
+_QUARTER = _mut("bonus_n^-1/4", "bonus shrinking like n^-1/4 instead of n^-1/2: "
+                "over-explores, each worse arm is pulled ~ (2 ln T)^2 / gap^4 times",
+                bonus_power=0.25)
+_FORCED = _mut("forced_exploration_t^-0.3", "a uniform arm with probability t^-0.3: "
+               "regret of order T^0.7, sublinear but too large", forced_exploration=0.3)
+
+# ---------------------------------------------------------------------------
 # UCB1
 
 _UCB1_INSTANCES = ([0.9, 0.8], [0.8, 0.5, 0.3], [0.7, 0.5, 0.5, 0.5, 0.5])
@@ -108,13 +135,14 @@ _UCB1_INSTANCES = ([0.9, 0.8], [0.8, 0.5, 0.3], [0.7, 0.5, 0.5, 0.5, 0.5])
            "Control: the bound with 8 replaced by 0.1 must be exceeded (mean - 3 SE above it).",
     budgets={"quick": {"T": 10_000, "n_seeds": 16}, "full": {"T": 1_000_000, "n_seeds": 64}},
     expected_seconds={"quick": 1.0, "full": 30.0},
+    mutants=(_NO_BONUS, _BONUS_TENTH, _NEGATED, _QUARTER, _FORCED),
 )
 def _ucb1_explicit_bound(params: dict, seed: int) -> Verdict:
     T, n = int(params["T"]), int(params["n_seeds"])
     flags, cflags, ratios = [], [], []
     for means in _UCB1_INSTANCES:
         inst = BernoulliBandit(means)
-        res = simulate("ucb1", inst, T, _seeds(seed, n))
+        res = simulate("ucb1", inst, T, _seeds(seed, n), mutation=params.get("mutation"))
         ck = res.checkpoints[res.checkpoints >= inst.K + 1]
         reg = res.regret[:, res.checkpoints >= inst.K + 1]
         m = reg.mean(axis=0)
@@ -142,13 +170,16 @@ def _ucb1_explicit_bound(params: dict, seed: int) -> Verdict:
            "linear-regret learner (epsilon-greedy, epsilon = 0.05) on the same grid.",
     budgets={"quick": {"T": 1_000_000, "n_seeds": 16}, "full": {"T": 10_000_000, "n_seeds": 64}},
     expected_seconds={"quick": 2.0, "full": 40.0},
+    mutants=(_NO_BONUS, _BONUS_TENTH, _NEGATED, _FORCED, _QUARTER,
+             _mut("bonus_x2", "bonus doubled: the constant of the log T regret grows about "
+                  "4x, the logarithmic growth stays", equivalent=True, bonus_scale=2.0)),
 )
 def _ucb1_log_regret(params: dict, seed: int) -> Verdict:
     T, n = int(params["T"]), int(params["n_seeds"])
     inst = BernoulliBandit([0.9, 0.5, 0.5])
     ck = _grid(1000, T, 10)
     seeds = _seeds(seed, n)
-    ys = simulate("ucb1", inst, T, seeds, checkpoints=ck).regret
+    ys = simulate("ucb1", inst, T, seeds, checkpoints=ck, mutation=params.get("mutation")).regret
     ctrl = simulate("eps_greedy", inst, T, seeds, checkpoints=ck, epsilon=0.05).regret
     return rate_verdict(ck, ys, expected=0.0, kind="upper", tol=0.15, var="T", polylog=1.0,
                         seed=seed, control_ys=ctrl,
@@ -163,6 +194,9 @@ def _minimax(algorithm: str, params: dict, seed: int, **kw) -> Verdict:
     K, n = int(params["K"]), int(params["n_seeds"])
     Ts = _grid(1000, float(params["T_max"]), int(params["n_T"]))
     seeds = _seeds(seed, n)
+    kw = {**kw, **params.get("options", {})}
+    if params.get("mutation"):
+        kw["mutation"] = params["mutation"]
     ys, worst = _worst_case(algorithm, K, Ts, seeds, **kw)
     ctrl, _ = _worst_case("eps_greedy", K, Ts, seeds, epsilon=0.05)
     return rate_verdict(Ts, ys, expected=0.5, kind="upper", tol=0.1, var="T", seed=seed,
@@ -188,6 +222,10 @@ _MINIMAX_DESIGN = ("Worst case over the gap family (K = 5, Delta in {c sqrt(K/T)
     budgets={"quick": {"K": 5, "T_max": 10 ** 4.5, "n_T": 6, "n_seeds": 48},
              "full": {"K": 5, "T_max": 1e5, "n_T": 8, "n_seeds": 128}},
     expected_seconds={"quick": 7.0, "full": 60.0},
+    mutants=(_NO_BONUS, _BONUS_TENTH, _NEGATED, _FORCED,
+             _mut("bonus_n^-1/4", "bonus shrinking like n^-1/4: over-explores; a worse arm "
+                  "is pulled ~ ln^2 / gap^4 times, so the worst gap (~ T^-1/4) costs "
+                  "~ T^3/4", bonus_power=0.25)),
 )
 def _moss_minimax(params: dict, seed: int) -> Verdict:
     return _minimax("moss", params, seed)
@@ -203,6 +241,16 @@ def _moss_minimax(params: dict, seed: int) -> Verdict:
     budgets={"quick": {"K": 5, "T_max": 10 ** 4.5, "n_T": 6, "n_seeds": 32},
              "full": {"K": 5, "T_max": 1e5, "n_T": 8, "n_seeds": 128}},
     expected_seconds={"quick": 5.0, "full": 60.0},
+    mutants=(
+        _mut("no_importance_weighting", "rewards not divided by the arm's probability: a "
+             "biased estimate that favours arms played often", importance_weighting=0.0),
+        _FORCED,
+        Mutant("gamma_1", "exploration rate gamma = 1: uniform play forever, linear regret",
+               {"options": {"gamma": 1.0}}),
+        Mutant("gamma_1e-4", "gamma = 1e-4 (a step 100x too small at T = 1e4): the "
+               "weights barely move, near-uniform play at these horizons",
+               {"options": {"gamma": 1e-4}}),
+    ),
 )
 def _exp3_minimax(params: dict, seed: int) -> Verdict:
     return _minimax("exp3", params, seed)
@@ -227,6 +275,13 @@ _KLUCB_INSTANCES = ([0.8, 0.5, 0.3], [0.9, 0.6, 0.6, 0.6])
            "1.3 C* / 2 (KL-UCB's ratio sits at 0.8-1.1 C* for T >= 1e4 on these instances).",
     budgets={"quick": {"T": 30_000, "n_seeds": 24}, "full": {"T": 300_000, "n_seeds": 64}},
     expected_seconds={"quick": 10.0, "full": 300.0},
+    mutants=(
+        _mut("no_bonus", "threshold 0 (greedy): locks onto a worse arm", bonus_scale=0.0),
+        _mut("level_x0.1", "threshold 0.1 ln t: under-explores", bonus_scale=0.1),
+        _mut("level_x2", "threshold 2 ln t: R_T / ln T tends to 2 C*, not C* (asymptotic "
+             "optimality is lost, logarithmic regret is not)", bonus_scale=2.0),
+        _FORCED,
+    ),
 )
 def _klucb_lai_robbins(params: dict, seed: int) -> Verdict:
     T, n = int(params["T"]), int(params["n_seeds"])
@@ -235,7 +290,8 @@ def _klucb_lai_robbins(params: dict, seed: int) -> Verdict:
     for means in _KLUCB_INSTANCES:
         inst = BernoulliBandit(means)
         cstar = lai_robbins_constant(inst)
-        r = simulate("klucb", inst, T, _seeds(seed, n), checkpoints=[T]).regret[:, -1]
+        r = simulate("klucb", inst, T, _seeds(seed, n), checkpoints=[T],
+                     mutation=params.get("mutation")).regret[:, -1]
         ratio = r / math.log(T) / cstar
         m, se = float(ratio.mean()), float(ratio.std(ddof=1) / math.sqrt(n))
         ratios.append(m)
