@@ -1,8 +1,8 @@
 """Claim checks: theorems as executable experiments with honest verdicts.
 
 See :func:`verify`, :func:`verify_all`, :func:`check_rate`, :func:`fit_exponent`,
-:func:`run_mutants` and :func:`catalogue`; hypothesis strategies live in
-:mod:`provable.proofs_checks.strategies`.
+:func:`run_mutants`, :func:`falsify` (claims over instance spaces) and :func:`catalogue`;
+hypothesis strategies live in :mod:`provable.proofs_checks.strategies`.
 """
 
 from provable.proofs_checks._check_rate import check_rate
@@ -25,6 +25,12 @@ from provable.proofs_checks._runner import (
     verify,
     verify_all,
 )
+from provable.proofs_checks._search import (
+    InstanceSearch,
+    falsify,
+    replay_search,
+    with_search,
+)
 from provable.proofs_checks._stats import (
     MIN_SEEDS,
     ExponentFit,
@@ -39,12 +45,14 @@ __all__ = [
     "Mutant",
     "MutationReport",
     "ExponentFit",
+    "InstanceSearch",
     "Verdict",
     "catalogue",
     "check_rate",
     "claim",
     "exit_code",
     "failures",
+    "falsify",
     "fit_exponent",
     "flags_verdict",
     "get_claim",
@@ -56,8 +64,10 @@ __all__ = [
     "run_mutants",
     "mutation_table",
     "read_results",
+    "replay_search",
     "residual_verdict",
     "verify",
     "verify_all",
+    "with_search",
     "write_report",
 ]

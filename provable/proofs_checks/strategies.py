@@ -24,6 +24,7 @@ strategy                   draws
 ``gap_scaled_bandits``     one arm ahead by :math:`\Delta = c\sqrt{K/T}` (minimax family)
 ``preference_matrices``    ``P + P.T == 1`` with ``1/2`` on the diagonal
 ``loss_sequences``         ``(T, d)`` loss arrays bounded by ``bound``
+``dfas``                   :class:`provable.automata.DFA` (transition table, accepting set)
 =========================  ===========================================================
 """
 
@@ -41,6 +42,7 @@ from provable.errors import InvalidArgument
 
 __all__ = [
     "bandit_instances",
+    "dfas",
     "gap_scaled_bandits",
     "loss_sequences",
     "preference_matrices",
@@ -442,3 +444,50 @@ def loss_sequences(T: int | None = None, d: int | None = None, bound: float = 1.
     horizons = _sizes("T", T, "min_T", min_T, "max_T", max_T)
     dims = _sizes("d", d, "min_d", min_d, "max_d", max_d)
     return _loss_sequences(horizons, dims, -bound if signed else 0.0, bound)
+
+
+# ---------------------------------------------------------------------------
+# automata
+
+
+@st.composite
+def _dfas(draw: Any, states: st.SearchStrategy[int], symbols: st.SearchStrategy[int],
+          minimal: bool) -> Any:
+    from provable.automata import DFA, minimize  # imported lazily, like the MDPs
+
+    n, k = draw(states), draw(symbols)
+    delta = draw(hnp.arrays(np.int64, (n, k), elements=st.integers(0, n - 1)))
+    accepting = draw(hnp.arrays(np.bool_, n))
+    d = DFA(delta, accepting, start=0)
+    return minimize(d) if minimal else d
+
+
+def dfas(min_states: int = 1, max_states: int = 8, *, k: int | None = 2,
+         max_symbols: int = 3, minimal: bool = False) -> st.SearchStrategy[Any]:
+    """Deterministic finite automata as :class:`provable.automata.DFA`, start state 0.
+
+    Every transition ``delta[q, a]`` and every accepting bit is drawn, so shrinking goes
+    towards one state, every edge back to state 0, nothing accepted.
+
+    Parameters
+    ----------
+    min_states, max_states : int
+        Range of the number of states of the drawn table.
+    k : int, optional
+        Alphabet size (letters ``a``, ``b``, ...); drawn in ``[1, max_symbols]`` when
+        ``None``.
+    max_symbols : int
+        Largest alphabet drawn when ``k`` is ``None``.
+    minimal : bool
+        Return the minimal equivalent DFA (Hopcroft), so its size is that of the language.
+
+    Examples
+    --------
+    >>> from provable.proofs_checks import strategies as pst
+    >>> d = pst.dfas(max_states=4, minimal=True).example()
+    >>> 1 <= d.n_states <= 4, d.n_symbols
+    (True, 2)
+    """
+    states = _sizes("n", None, "min_states", min_states, "max_states", max_states)
+    symbols = _sizes("k", k, "min_symbols", 1, "max_symbols", max_symbols)
+    return _dfas(states, symbols, bool(minimal))
