@@ -20,15 +20,6 @@ __all__ = ["q_from_v", "greedy", "policy_matrix", "evaluate_policy", "occupancy"
 
 _U = np.finfo(float).eps
 _UNIT = _U / 2  # unit roundoff of float64, 2**-53
-_ETA = 2.0 ** -1074  # smallest subnormal: the absolute error of an underflowing product
-
-
-def _gamma_n(n: int) -> float:
-    r"""Higham's constant :math:`\gamma_n = n u / (1 - n u)`, rounded up."""
-    nu = n * _UNIT
-    if nu >= 0.5:
-        return np.inf
-    return float(np.nextafter(nu / (1.0 - nu) * (1 + 4 * _UNIT), np.inf))
 
 
 def _up(x: float) -> float:
@@ -63,12 +54,9 @@ def contraction_modulus(mdp: TabularMDP) -> tuple[float, float, int]:
     P2 = mdp.P_at()
     sums = np.asarray(P2.sum(axis=1)).ravel()
     row = int(np.argmax(sums))
-    return _modulus_from_sums(float(sums[row]), _width(mdp), float(mdp.gamma or 1.0)) + (row,)
+    from provable.backends._certificate import modulus_from_sums
 
-
-def _modulus_from_sums(top: float, width: int, gamma: float) -> tuple[float, float]:
-    rho = _up(top / (1.0 - _gamma_n(width)) * (1 + 2 * _UNIT))
-    return rho, _up(gamma * rho * (1 + 2 * _UNIT))
+    return modulus_from_sums(float(sums[row]), _width(mdp), float(mdp.gamma or 1.0)) + (row,)
 
 
 class BellmanCertificate:
@@ -163,41 +151,11 @@ def bellman_certificate(mdp: TabularMDP, V: Any) -> BellmanCertificate:
     V = np.asarray(V, dtype=float)
     if V.shape != (S,):
         raise InvalidArgument(f"V has shape {V.shape}, expected ({S},)")
-    gamma = float(mdp.gamma)
-    P2 = mdp.P_at()
-    X = np.empty((S, 2))
-    X[:, 0] = V
-    X[:, 1] = 1.0
-    with np.errstate(all="ignore"):
-        Y = np.asarray(P2 @ X)
-        t = gamma * Y[:, 0]
-        q = mdp.R.ravel() + t
-    width = _width(mdp)
-    top = float(Y[:, 1].max())
-    rho, kappa = _modulus_from_sums(top, width, gamma)
-    if not kappa < 1.0:
-        row = int(np.argmax(Y[:, 1]))
-        raise InvalidModel(
-            f"gamma={gamma!r} times the sum of row P[{row // A}, {row % A}, :] "
-            f"({top:.17g}) is {gamma * top:.17g} (rounded up {kappa:.17g}), expected < 1: "
-            "the Bellman operator of this model is not a contraction, so no value can "
-            "be certified (rows may sum to 1 +- tol; lower tol or gamma)")
-    Q = q.reshape(S, A)
-    finite = bool(np.isfinite(V).all() and np.isfinite(q).all())
-    if not finite:
-        return BellmanCertificate(np.inf, np.inf, np.inf, kappa, Q, V, False)
-    vmax = float(np.abs(V).max(initial=0.0))
-    with np.errstate(over="ignore"):
-        dot = _gamma_n(width) * rho * vmax + width * _ETA
-        E = (gamma * dot + _UNIT * float(np.abs(t).max()) + _ETA
-             + _UNIT * float(np.abs(q).max())) * (1 + 8 * _UNIT)
-        TV = Q.max(axis=1)
-        res = float(np.abs(TV - V).max()) * (1 + 2 * _UNIT)
-        denom = (1.0 - kappa) * (1 - 2 * _UNIT)
-        bound = _up((res + E) / denom * (1 + 4 * _UNIT))
-    if not np.isfinite(bound):
-        return BellmanCertificate(np.inf, np.inf, np.inf, kappa, Q, V, False)
-    return BellmanCertificate(bound, res, float(E), kappa, Q, V, True)
+    from provable.backends._certificate import certify_backup
+
+    bound, res, E, kappa, Q, finite = certify_backup(mdp.P_at(), mdp.R.ravel(),
+                                                     float(mdp.gamma), V, _width(mdp), A)
+    return BellmanCertificate(bound, res, E, kappa, Q, V, finite)
 
 
 def check_start_vector(name: str, V0: Any, S: int) -> np.ndarray:

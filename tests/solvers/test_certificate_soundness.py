@@ -277,3 +277,17 @@ def test_bad_policy0_is_refused(policy0):
 def test_gauss_seidel_must_be_a_bool(flag):
     with pytest.raises(InvalidType, match="gauss_seidel="):
         pv.solve(pv.mdp.river_swim(4), method="vi", gauss_seidel=flag)
+
+
+@pytest.mark.parametrize("backend", ["numba"] + (["torch"] if HAS_TORCH else []))
+def test_batched_vi_certifies_defective_rows(backend):
+    """The batched kernels stop on the span rule too; their bound is the certificate."""
+    from provable.backends.batched import batch_value_iteration
+
+    d = np.array([9e-10, -9e-10, 0.0])
+    P = np.ones((3, 1, 1, 1)) * (1 + d)[:, None, None, None]
+    R = np.full((3, 1, 1), 1e4)
+    res = batch_value_iteration(P, R, gamma=0.9999, tol=1e-6, backend=backend)
+    for b in range(3):
+        V_star = Fraction(1e4) / (1 - Fraction(0.9999) * Fraction(float(P[b, 0, 0, 0])))
+        assert abs(Fraction(float(res.V[b, 0])) - V_star) <= Fraction(float(res.error_bound[b]))
