@@ -259,3 +259,20 @@ def test_stored_zeros_do_not_join_classes():
     assert P.nnz == 4
     g = _common.policy_gain(P, np.array([1.0, 0.0, 3.0]))
     np.testing.assert_allclose(g, [0.5, 0.5, 3.0], rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("defect,refused", [(0.7e-12, False), (1.5e-12, True)])
+def test_large_stationary_solve_checks_the_dropped_balance_equation(defect, refused):
+    """From 1000 states the first balance equation is replaced by the normalisation and
+    checked afterwards, to 1e-12. Rows summing to 1 - defect (allowed by the model's
+    tolerance) leave exactly ``defect`` in that equation (the balance equations sum to
+    ``defect * sum(mu)``), so the check decides at 1e-12."""
+    mdp, r = _doubly_stochastic(1000, seed=3)
+    scaled = pv.TabularMDP(mdp.P * (1 - defect), r[:, None])
+    pol = np.zeros(1000, dtype=int)
+    if refused:
+        with pytest.raises(pv.errors.InvalidModel, match="not found to 1e-12"):
+            pv.solvers.evaluate_policy(scaled, pol)
+    else:
+        g = pv.solvers.evaluate_policy(scaled, pol)
+        assert np.abs(g - r.mean()).max() <= 1e-12
