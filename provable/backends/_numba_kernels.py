@@ -300,6 +300,31 @@ def vi_gauss_seidel_dense(P2, r, gamma, V, pi, tol, max_iter):
 
 
 @njit(cache=True)
+def vi_gauss_seidel_csr(data, indices, indptr, r, gamma, V, pi, tol, max_iter):
+    """:func:`vi_gauss_seidel_dense` for a CSR (S*A, S) P."""
+    S = V.shape[0]
+    A = (indptr.shape[0] - 1) // S
+    c = gamma / (1.0 - gamma)
+    it = 0
+    delta = 0.0
+    while it < max_iter:
+        delta = 0.0
+        for s in range(S):
+            best, arg = _backup_csr(data, indices, indptr, r, gamma, V, s, A)
+            d = abs(best - V[s])
+            if not (d <= delta):  # NaN propagates: never a stop
+                delta = d
+            V[s] = best
+            pi[s] = arg
+        it += 1
+        if c * delta <= tol:
+            return it, delta, True
+        if not (delta < np.inf):
+            return it, delta, False
+    return it, delta, False
+
+
+@njit(cache=True)
 def batch_vi_dense(P, r, gamma, tol, max_iter, V, pi, iters, lo_out, hi_out):
     """Span-stopped VI on a batch of small dense MDPs: P (B, S*A, S), r (B, S*A)."""
     B = P.shape[0]

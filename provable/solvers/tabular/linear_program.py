@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from provable._validation import check_choice, check_stochastic
-from provable.errors import InvalidArgument
+from provable._validation import check_choice, check_int, check_stochastic
+from provable.errors import InvalidArgument, NotSupported
 from provable.mdp._tabular import TabularMDP
 from provable.solvers._common import bellman_certificate
 from provable.solvers._result import SolveResult
@@ -42,7 +42,7 @@ def lp_matrices(mdp: TabularMDP) -> tuple[sp.csr_matrix, np.ndarray]:
 
 
 def linear_program(mdp: TabularMDP, *, solver: str = "highs", formulation: str = "primal",
-                   initial: Any = None) -> SolveResult:
+                   initial: Any = None, max_iter: int | None = None) -> SolveResult:
     """Solve a discounted MDP by linear programming.
 
     For moderate sizes: HiGHS took 2.9 s at S=1000 and 24 s at S=2000 on random sparse
@@ -57,6 +57,9 @@ def linear_program(mdp: TabularMDP, *, solver: str = "highs", formulation: str =
         Which LP is handed to the solver; the other side is read from its multipliers.
     initial : array_like (S,), optional
         The weights rho (default uniform); the occupancy is that of rho.
+    max_iter : int, optional
+        HiGHS's simplex/IPM iteration limit (``solver="highs"`` only); reaching it is
+        reported (``converged=False``).
 
     Returns
     -------
@@ -75,6 +78,12 @@ def linear_program(mdp: TabularMDP, *, solver: str = "highs", formulation: str =
     _check_discounted(mdp, "linear_program")
     check_choice("solver", solver, ("highs", "cvxpy"))
     check_choice("formulation", formulation, ("primal", "dual"))
+    if max_iter is not None:
+        max_iter = check_int("max_iter", max_iter, min_value=1)
+        if solver != "highs":
+            raise NotSupported(f"max_iter={max_iter} applies to solver='highs' only, "
+                               f"not solver={solver!r}")
+    opts = {} if max_iter is None else {"maxiter": max_iter}
     S = mdp.S
     rho = np.full(S, 1.0 / S) if initial is None else np.asarray(initial, dtype=float)
     if rho.shape != (S,):
@@ -86,12 +95,14 @@ def linear_program(mdp: TabularMDP, *, solver: str = "highs", formulation: str =
         from scipy.optimize import linprog
 
         if formulation == "primal":
-            res = linprog(rho, A_ub=-M, b_ub=-r, bounds=(None, None), method="highs")
+            res = linprog(rho, A_ub=-M, b_ub=-r, bounds=(None, None), method="highs",
+                          options=opts)
             ok = res.status == 0
             V = np.asarray(res.x) if ok else np.full(S, np.nan)
             x = -np.asarray(res.ineqlin.marginals) if ok else np.full(S * mdp.A, np.nan)
         else:
-            res = linprog(-r, A_eq=M.T.tocsr(), b_eq=rho, bounds=(0, None), method="highs")
+            res = linprog(-r, A_eq=M.T.tocsr(), b_eq=rho, bounds=(0, None), method="highs",
+                          options=opts)
             ok = res.status == 0
             x = np.asarray(res.x) if ok else np.full(S * mdp.A, np.nan)
             V = -np.asarray(res.eqlin.marginals) if ok else np.full(S, np.nan)

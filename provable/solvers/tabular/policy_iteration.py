@@ -13,16 +13,19 @@ then exceeds ``tol``, continues with certified value-iteration sweeps.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from provable._validation import check_int, check_real
+from provable.errors import InvalidArgument
 from provable.mdp._tabular import TabularMDP
 from provable.solvers._common import (
     _solve,
     bellman_certificate,
     check_policy_vector,
+    check_start_vector,
     policy_matrix,
     q_from_v,
 )
@@ -50,8 +53,8 @@ def _improve(Q: np.ndarray, current: np.ndarray | None, rtol: float = 1e-12) -> 
 
 
 @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by the certificate
-def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarray | None = None
-                     ) -> SolveResult:
+def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarray | None = None,
+                     V0: Any = None) -> SolveResult:
     r"""Howard's policy iteration with exact evaluation (dense LU; sparse LU, or for
     1000+ sparse states GMRES refined to LU's backward-error level, since a sparse LU
     of a random transition graph fills in and costs ~S^3).
@@ -64,6 +67,9 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
         Improvement steps at most.
     policy0 : array_like (S,) of int, optional
         Starting policy (default: greedy in the rewards).
+    V0 : array_like (S,), optional
+        Starting values: the first policy is greedy for them (QuantEcon's ``v_init``).
+        Not together with ``policy0``.
 
     Returns
     -------
@@ -85,8 +91,13 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
     t0 = time.perf_counter()
     g = mdp.gamma
     I = sp.identity(mdp.S, format="csr") if mdp.sparse else np.eye(mdp.S)
-    pi = (_improve(mdp.R, None) if policy0 is None else
-          check_policy_vector("policy0", policy0, mdp.S, mdp.A))
+    if V0 is not None and policy0 is not None:
+        raise InvalidArgument("policy0 and V0 both given, expected at most one starting point")
+    if V0 is not None:
+        pi = _improve(q_from_v(mdp, check_start_vector("V0", V0, mdp.S)), None)
+    else:
+        pi = (_improve(mdp.R, None) if policy0 is None else
+              check_policy_vector("policy0", policy0, mdp.S, mdp.A))
     conv = False
     for it in range(1, max_iter + 1):
         P_pi, r_pi = policy_matrix(mdp, pi)
@@ -113,12 +124,13 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
 
 @np.errstate(over="ignore", invalid="ignore")
 def modified_policy_iteration(mdp: TabularMDP, tol: float = 1e-8, *, m: int = 20,
-                              max_iter: int = 100_000) -> SolveResult:
+                              max_iter: int = 100_000, V0: Any = None) -> SolveResult:
     """Modified policy iteration: greedy step, then ``m - 1`` partial evaluation sweeps
     of the greedy policy; stops with the MacQueen–Porteus bound like VI.
 
     Starts from ``V0 = min r / (1 - gamma)`` so that ``T V0 >= V0`` (monotone
-    convergence, Puterman 1994 Thm 6.5.7).
+    convergence, Puterman 1994 Thm 6.5.7), or from the given ``V0`` (QuantEcon's
+    ``v_init``); the answer is certified a posteriori whatever the start.
 
     Examples
     --------
@@ -134,7 +146,8 @@ def modified_policy_iteration(mdp: TabularMDP, tol: float = 1e-8, *, m: int = 20
     t0 = time.perf_counter()
     g = mdp.gamma
     c = g / (1 - g)
-    V = np.full(mdp.S, mdp.R.min() / (1 - g))
+    V = (np.full(mdp.S, mdp.R.min() / (1 - g)) if V0 is None
+         else check_start_vector("V0", V0, mdp.S))
     conv = False
     for it in range(1, max_iter + 1):
         Q = q_from_v(mdp, V)

@@ -156,7 +156,7 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     V0 : array_like (S,), optional
         Starting values (default 0); finite.
     gauss_seidel : bool
-        In-place sweeps (sup-norm rule, numba, dense only; no action elimination).
+        In-place sweeps (sup-norm rule, numba, dense or sparse; no action elimination).
     eliminate : bool, optional
         Drop actions once they are certified suboptimal (MacQueen's test, see
         :func:`provable.backends.value_iteration_loop`), so later sweeps read only the
@@ -209,13 +209,15 @@ def value_iteration(mdp: TabularMDP, tol: float = 1e-8, *, stop: str = "span",
     r = mdp.R.ravel()
     P2 = mdp.P_at()
     if gauss_seidel:
-        if mdp.sparse:
-            raise NotSupported("gauss_seidel=True is implemented for dense P only")
         from provable.backends import _numba_kernels as k
 
         pi = np.zeros(mdp.S, dtype=np.int64)
-        it, delta, conv = k.vi_gauss_seidel_dense(np.ascontiguousarray(P2), r, gamma, V, pi,
-                                                 tol, max_iter)
+        if mdp.sparse:
+            it, delta, conv = k.vi_gauss_seidel_csr(P2.data, P2.indices, P2.indptr, r, gamma,
+                                                   V, pi, tol, max_iter)
+        else:
+            it, delta, conv = k.vi_gauss_seidel_dense(np.ascontiguousarray(P2), r, gamma, V,
+                                                     pi, tol, max_iter)
         used, stop_used = "numba", "sup"
     else:
         used = resolve(backend, P2=P2)
