@@ -17,6 +17,16 @@ def _cell(s: object) -> str:
     return " ".join(str(s).split()).replace("|", "\\|")
 
 
+def _wrap(ident: str) -> str:
+    """An identifier that may break after ``.`` and ``_`` (never mid-word)."""
+    return ident.replace(".", ".<wbr>").replace("_", "_<wbr>")
+
+
+def _anchor(ident: str) -> str:
+    """The anchor mkdocs gives a heading that is exactly ``ident``."""
+    return "".join(ch for ch in ident.lower() if ch.isalnum() or ch in "_-")
+
+
 def render() -> str:
     """The full text of docs/catalogue.md."""
     claims = pc.catalogue()
@@ -46,8 +56,9 @@ def render() -> str:
         src = cit.short() + (f" ([arXiv:{cit.arxiv}]({cit.url()}))" if cit.arxiv else "")
         q = c.expected_seconds.get("quick", "")
         f = c.expected_seconds.get("full", "")
-        lines.append(f"| [{c.id}](#{c.id.replace('.', '')}) | {c.kind} | {_cell(src)} | "
-                     f"{cit.origin} | {c.rate_id or ''} | {q} | {f} |")
+        rate = f"[{_wrap(c.rate_id)}](rates.md#{_anchor(c.rate_id)})" if c.rate_id else ""
+        lines.append(f"| [{_wrap(c.id)}](#{_anchor(c.id)}) | {c.kind} | {_cell(src)} | "
+                     f"{cit.origin} | {rate} | {q} | {f} |")
     lines.append("")
     for c in claims:
         cit = c.citation
@@ -62,6 +73,8 @@ def render() -> str:
             lines += [f"> {_cell(cit.seed_text)}", ""]
         if cit.restored:
             lines += [f"**Restored.** {_cell(cit.restored)}", ""]
+        if c.rate_id:
+            lines += [f"**Rate.** [{c.rate_id}](rates.md#{_anchor(c.rate_id)})", ""]
         if c.design:
             lines += [f"**Experiment.** {_cell(c.design)}", ""]
         if cit.note:

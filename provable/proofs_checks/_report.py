@@ -25,7 +25,8 @@ from provable.proofs_checks._cache import _json_default, provable_version
 from provable.proofs_checks._claim import Claim
 from provable.proofs_checks._verdict import ERROR, STATUSES, Verdict
 
-__all__ = ["write_report", "plot_rate", "plot_figure", "figure_spec", "read_results",
+__all__ = ["write_report", "plot_rate", "plot_figure", "plot_outcome", "plot_forest",
+           "figure_spec", "read_results", "statistic_label", "threshold", "outcome_kind",
            "failures", "exit_code", "plot_stem", "REPORT_FILE", "RESULTS_FILE",
            "EXIT_OK", "EXIT_FAILED", "EXIT_ERROR"]
 
@@ -37,7 +38,7 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 3
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
 PLOTS_DIR = "plots"
-_PLOT_STYLE = 3  # bump when plot_rate changes, so that cached plots are redrawn
+_PLOT_STYLE = 4  # bump when plot_rate changes, so that cached plots are redrawn
 
 
 def _lookup(claim_id: str) -> Claim | None:
@@ -248,9 +249,85 @@ def plot_figure(v: dict, path: str | os.PathLike) -> Path:
     return path
 
 
+_STATUS_COLOURS = {"holds": "#2e7d32", "violated": "#c62828", "inconclusive": "#ef8f00",
+                   ERROR: "0.45"}
+
+
+def statistic_label(v: dict) -> str:
+    """What a rate verdict's points are, stated as the fit used them: ``"mean over 8
+    seeds"``, ``"quantile 0.9 over 16 seeds"``, ``"1 seed (no interval)"``.
+
+    Examples
+    --------
+    >>> statistic_label({"data": {"statistic": "mean", "ys": [[1, 2]] * 8,
+    ...                           "fit": {"n_seeds": 8}}})
+    'mean over 8 seeds'
+    >>> statistic_label({"data": {"ys": [[1, 2]], "fit": {}}})
+    '1 seed (no interval)'
+    """
+    data = v.get("data") or {}
+    fit = data.get("fit") or {}
+    n = fit.get("n_seeds")
+    if n is None:
+        n = len(np.atleast_2d(np.asarray(data.get("ys", [[0]]), float)))
+    n = int(n)
+    if n == 1:
+        return "1 seed (no interval)"
+    stat = str(data.get("statistic") or fit.get("statistic") or "mean")
+    return f"{stat} over {n} seeds" + (" (deterministic)" if fit.get("deterministic") else "")
+
+
+def threshold(v: dict) -> tuple[float, float] | None:
+    """The exponents a rate verdict allows, ``(low, high)`` (``±inf`` for an open side):
+    ``(-inf, expected + tol]`` for an upper bound, ``[expected - tol, inf)`` for a lower
+    one, ``expected ± tol`` for a tight one; ``None`` when the verdict is not a rate.
+
+    Examples
+    --------
+    >>> threshold({"expected": 0.5, "tolerance": 0.1, "data": {"rate_kind": "upper"}})
+    (-inf, 0.6)
+    """
+    data = v.get("data") or {}
+    kind = data.get("rate_kind")
+    e = v.get("expected")
+    if kind not in ("upper", "lower", "tight") or not isinstance(e, (int, float)) \
+            or isinstance(e, bool):
+        return None
+    tol = float(v.get("tolerance") or 0.0)
+    lo = -math.inf if kind == "upper" else float(e) - tol
+    hi = math.inf if kind == "lower" else float(e) + tol
+    return (lo, hi)
+
+
+def _top_fit(v: dict) -> tuple[float, tuple[float, float], tuple[float, float] | None]:
+    """Slope the verdict judged (top window when the fit has one), its interval, window."""
+    fit = v["data"]["fit"]
+    slope = fit.get("top_slope", fit.get("slope"))
+    ci = fit.get("top_ci", fit.get("ci")) or (math.nan, math.nan)
+    windows = fit.get("windows")
+    top = tuple(windows[-1]) if windows else None
+    return float(slope), (float(ci[0]), float(ci[1])), top
+
+
+def _rate_quantity(v: dict) -> str:
+    c = _lookup(str(v.get("claim", "")))
+    data = v.get("data") or {}
+    if data.get("quantity"):
+        return str(data["quantity"])
+    if c is not None and c.rate_id:
+        try:
+            from provable import bounds
+
+            return bounds.get(c.rate_id).quantity
+        except Exception:  # noqa: BLE001 - a label must never lose a plot
+            return "measured"
+    return "measured"
+
+
 def plot_rate(v: dict, path: str | os.PathLike) -> Path:
-    """Log-log plot of a rate verdict: per-seed means with standard errors, the fitted
-    slope and a reference line of slope ``expected`` through the data.
+    """Log-log plot of a rate verdict: the statistic the verdict judged (mean or quantile
+    over seeds, each seed faint behind it), the fitted slope over the top window (the one
+    the verdict reads), the claimed slope and the threshold slope ``expected ± tol``.
 
     Parameters
     ----------
@@ -270,55 +347,247 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     xs = np.asarray(data["xs"], float)
     ys = np.atleast_2d(np.asarray(data["ys"], float))
     fit = data["fit"]
-    slope, intercept = float(fit["slope"]), float(fit["intercept"])
     polylog = float(fit.get("polylog", 0.0) or 0.0)
     var = data.get("var", "x")
     n = ys.shape[0]
-    mean = ys.mean(axis=0)
-    se = ys.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
+    stat = str(data.get("statistic") or fit.get("statistic") or "mean")
+    if stat.startswith("quantile"):
+        try:
+            q = float(stat.split()[1])
+        except (IndexError, ValueError):
+            q = 0.9
+        centre = np.quantile(ys, q, axis=0)
+        err = None
+    else:
+        centre = ys.mean(axis=0)
+        err = ys.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else None
+    slope, ci, top = _top_fit(v)
 
-    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
+    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
     ax = fig.subplots()
     if n > 1:
         for row in ys:
-            ax.scatter(xs, row, s=6, color="tab:blue", alpha=0.18, linewidths=0)
-    ax.errorbar(xs, mean, yerr=np.minimum(se, mean * 0.999), fmt="o", color="tab:blue",
-                ms=4, capsize=3, label=f"mean over {n} seed{'s' if n != 1 else ''} (± s.e.)")
-    grid = np.geomspace(xs.min(), xs.max(), 100)
-    logpoly = polylog * np.log(np.log(grid)) if polylog else 0.0
-    ci = fit.get("ci") or (math.nan, math.nan)
-    ax.plot(grid, np.exp(intercept + slope * np.log(grid) + logpoly), color="tab:red",
-            label=f"fit: slope {slope:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
-            + (f" × (log {var})^{polylog:g}" if polylog else ""))
-    ctrl = v.get("control")
+            ax.plot(xs, row, "-", color="tab:blue", alpha=0.12, lw=0.8)
+    label = statistic_label(v) + (" (± s.e.)" if err is not None else "")
+    ax.errorbar(xs, centre, yerr=None if err is None else np.minimum(err, centre * 0.999),
+                fmt="o", color="tab:blue", ms=4, capsize=3, label=label, zorder=3)
     lx = np.log(xs)
-    ly = np.log(mean) - (polylog * np.log(lx) if polylog else 0.0)
+    ly = np.log(centre) - (polylog * np.log(lx) if polylog else 0.0)
+    inside = (xs >= top[0] * (1 - 1e-9)) & (xs <= top[1] * (1 + 1e-9)) if top else \
+        np.ones_like(xs, bool)
+    if inside.sum() < 2:
+        inside = np.ones_like(xs, bool)
 
-    def reference(slope_ref: object, style: str, color: str, label: str) -> None:
-        if isinstance(slope_ref, (int, float)) and not isinstance(slope_ref, bool):
-            b = float(np.mean(ly) - slope_ref * np.mean(lx))
-            ax.plot(grid, np.exp(b + slope_ref * np.log(grid) + logpoly), style, color=color,
-                    label=label)
+    def line(b: float, on: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        c0 = float(np.mean(ly[on]) - b * np.mean(lx[on]))
+        lp = polylog * np.log(np.log(grid)) if polylog else 0.0
+        return np.exp(c0 + b * np.log(grid) + lp)
 
+    full = np.geomspace(xs.min(), xs.max(), 100)
+    topg = np.geomspace(xs[inside].min(), xs[inside].max(), 50)
+    interval = "" if math.isnan(ci[0]) or n == 1 and not fit.get("deterministic") else \
+        f" [{ci[0]:.3g}, {ci[1]:.3g}]"
+    where = "top window" if top else "grid"
+    ax.plot(topg, line(slope, inside, topg), color="tab:red", lw=2,
+            label=f"fit over the {where}: slope {slope:.3g}{interval}"
+            + (f" × (log {var})^{polylog:g}" if polylog else ""))
     expected = v.get("expected")
-    reference(expected, "--", "0.35", f"reference slope {expected}")
-    # a control that re-judges the same data against a wrong exponent: draw that slope too,
-    # so the plot shows what the data rules out (e.g. t_mix^1, not t_mix^2)
-    if isinstance(ctrl, dict) and "ys" not in (ctrl.get("data") or {}):
-        wrong = ctrl.get("expected")
-        if wrong != expected:
-            reference(wrong, ":", "tab:orange", f"control slope {wrong} (must be violated)")
+    thr = threshold(v)
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        ax.plot(full, line(float(expected), inside, full), "--", color="0.35",
+                label=f"claimed slope {float(expected):.3g}")
+    if thr is not None:
+        for b, side in ((thr[1], "≤"), (thr[0], "≥")):
+            if math.isfinite(b):
+                ax.plot(full, line(b, inside, full), ":", color="black", lw=1.4,
+                        label=f"threshold: slope {side} {b:.3g}")
+    ctrl = v.get("control")
     if isinstance(ctrl, dict) and "ys" in (ctrl.get("data") or {}):
         cy = np.atleast_2d(np.asarray(ctrl["data"]["ys"], float))
         if cy.shape[1] == xs.size and np.all(cy > 0):
-            ax.plot(xs, cy.mean(axis=0), "x", color="0.5", label="planted control (mean)")
+            ax.plot(xs, cy.mean(axis=0), "x", color="tab:orange",
+                    label="planted wrong algorithm (control)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(var)
-    ax.set_ylabel("measured")
-    ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10)
+    ax.set_ylabel(f"{_rate_quantity(v)} ({stat})" if n > 1 else _rate_quantity(v))
+    ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10,
+                 color=_STATUS_COLOURS.get(str(v.get("status")), "black"))
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=7.5, loc="best")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def outcome_kind(v: dict) -> str:
+    """How a verdict that is not a rate fit reads its number: ``"residual"`` (an
+    identity's largest residual, holds when ≤ tolerance), ``"cases"`` (the fraction of
+    cases that pass, holds when all do), ``"value"`` otherwise.
+
+    Examples
+    --------
+    >>> outcome_kind({"data": {"residual": 1e-12}})
+    'residual'
+    >>> outcome_kind({"measured": 1.0, "expected": 1.0, "tolerance": 0.0, "data": {}})
+    'cases'
+    """
+    data = v.get("data") or {}
+    if "residual" in data:
+        return "residual"
+    c = _lookup(str(v.get("claim", "")))
+    if c is not None and c.kind == "identity":
+        return "residual"
+    m, e = v.get("measured"), v.get("expected")
+    if (c is not None and c.kind == "property") or (
+            e == 1.0 and not v.get("tolerance") and isinstance(m, (int, float))
+            and 0.0 <= float(m) <= 1.0):
+        return "cases"
+    return "value"
+
+
+def _outcome_meaning(v: dict) -> str:
+    kind = outcome_kind(v)
+    if kind == "residual":
+        return f"largest residual |lhs − rhs|; holds when ≤ {_num(v.get('tolerance'))}"
+    if kind == "cases":
+        return "fraction of the cases that pass; holds only when every case passes (1)"
+    return "measured value against the claimed one"
+
+
+def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
+    """A pass/fail picture for a verdict with neither rate data nor a figure: the claim's
+    number and its negative control's, against the threshold that decides them (the
+    tolerance of an identity, "every case passes" for a property)."""
+    from matplotlib.figure import Figure
+
+    kind = outcome_kind(v)
+    ctrl = v.get("control") if isinstance(v.get("control"), dict) else None
+    rows = [("claim", v)] + ([("control", ctrl)] if ctrl else [])
+    fig = Figure(figsize=(6.4, 1.3 + 0.55 * len(rows)), layout="constrained")
+    ax = fig.subplots()
+    vals = []
+    for i, (name, w) in enumerate(rows):
+        m = w.get("measured")
+        try:
+            val = float(m)
+        except (TypeError, ValueError):
+            val = math.nan
+        vals.append(val)
+        colour = _STATUS_COLOURS.get(str(w.get("status")), "0.5")
+        if kind == "residual":
+            val = max(val, 1e-300) if math.isfinite(val) else val
+        ax.barh(i, val if math.isfinite(val) else 0.0, color=colour, height=0.55)
+        ax.text(1.01, i, f"{name}: {w.get('status')} ({_num(m)})", va="center",
+                transform=ax.get_yaxis_transform(), fontsize=8)
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+    ax.invert_yaxis()
+    if kind == "residual":
+        tol = float(v.get("tolerance") or 0.0)
+        finite = [x for x in vals if math.isfinite(x) and x > 0] + ([tol] if tol > 0 else [])
+        if finite:
+            ax.set_xscale("log")
+            ax.set_xlim(min(finite) / 30, max(finite) * 30)
+        if tol > 0:
+            ax.axvline(tol, color="black", ls=":", lw=1.4, label=f"tolerance {tol:.3g}")
+        ax.set_xlabel("largest residual |lhs − rhs| (holds when ≤ tolerance)")
+    elif kind == "cases":
+        ax.set_xlim(0, 1.05)
+        ax.axvline(1.0, color="black", ls=":", lw=1.4, label="every case passes")
+        ax.set_xlabel("fraction of cases that pass (holds only at 1)")
+    else:
+        e = v.get("expected")
+        if isinstance(e, (int, float)) and not isinstance(e, bool):
+            ax.axvline(float(e), color="black", ls=":", lw=1.4, label=f"claimed {float(e):.3g}")
+        ax.set_xlabel("measured")
+    ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10,
+                 color=_STATUS_COLOURS.get(str(v.get("status")), "black"))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="lower right")
+    ax.grid(True, axis="x", which="both", alpha=0.25)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def _projected(v: dict) -> tuple[float, float] | None:
+    """The top slope's interval projected along the bend (what the verdict compares with
+    the threshold), when the fit carries a curvature."""
+    fit = (v.get("data") or {}).get("fit") or {}
+    if not all(k in fit for k in ("top_ci", "curvature_ci", "curvature")):
+        return None
+    from provable.proofs_checks._stats import projected_interval
+
+    try:
+        lo, hi = projected_interval(fit)
+    except (TypeError, ValueError, KeyError):
+        return None
+    return float(lo), float(hi)
+
+
+def plot_forest(verdicts: Sequence[dict], path: str | os.PathLike) -> Path | None:
+    """Summary figure of every rate verdict: its fitted exponent (top window) with its
+    interval, against the band of exponents the claim allows (``expected ± tol`` on the
+    side the bound speaks of). ``None`` when no verdict is a rate.
+
+    Each row is coloured by its verdict, so that an interval straddling the threshold
+    (``inconclusive``) cannot be mistaken for a pass.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    rows = [v for v in verdicts if is_rate(v)]
+    if not rows:
+        return None
+    fig = Figure(figsize=(8.0, 1.2 + 0.32 * len(rows)), layout="constrained")
+    ax = fig.subplots()
+    lows, highs = [], []
+    for i, v in enumerate(rows):
+        slope, ci, _ = _top_fit(v)
+        colour = _STATUS_COLOURS.get(str(v.get("status")), "0.5")
+        thr = threshold(v)
+        if thr is not None:
+            lo, hi = thr
+            a = lo if math.isfinite(lo) else -1e3
+            b = hi if math.isfinite(hi) else 1e3
+            ax.fill_betweenx([i - 0.4, i + 0.4], a, b, color="#2e7d32", alpha=0.10, lw=0)
+            for t in (lo, hi):
+                if math.isfinite(t):
+                    ax.plot([t, t], [i - 0.4, i + 0.4], color="black", lw=1.6)
+                    lows.append(t)
+                    highs.append(t)
+        proj = _projected(v)
+        if proj is not None and all(math.isfinite(c) for c in proj):
+            ax.plot(proj, [i, i], color=colour, lw=0.9)
+            lows.append(proj[0])
+            highs.append(proj[1])
+        if all(math.isfinite(c) for c in ci):
+            ax.plot(ci, [i, i], color=colour, lw=2.6)
+            lows.append(ci[0])
+            highs.append(ci[1])
+        ax.plot([slope], [i], "o", color=colour, ms=5)
+        lows.append(slope)
+        highs.append(slope)
+    span = max(highs) - min(lows) if lows else 1.0
+    ax.set_xlim(min(lows) - 0.08 * span - 0.05, max(highs) + 0.08 * span + 0.05)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows)),
+                  [f"{v.get('claim', '')} ({(v.get('data') or {}).get('var', 'x')})"
+                   for v in rows], fontsize=7.5)
+    ax.set_xlabel("fitted exponent over the top window of the grid (thick: interval; "
+                  "thin: projected along the bend)")
+    ax.grid(True, axis="x", alpha=0.25)
+    handles = [Line2D([], [], color=c, marker="o", lw=2, label=s)
+               for s, c in _STATUS_COLOURS.items() if any(v.get("status") == s for v in rows)]
+    handles.append(Line2D([], [], color="0.3", lw=0.9, label="projected along the bend"))
+    handles.append(Line2D([], [], color="black", lw=1.6, label="claimed threshold"))
+    ax.legend(handles=handles, fontsize=7.5, loc="upper center",
+              bbox_to_anchor=(0.5, 1.0 + 0.9 / (1.2 + 0.32 * len(rows))), ncol=len(handles),
+              frameon=False)
+    ax.set_title("rate claims: fitted exponent against the claimed band (shaded)", fontsize=10,
+                 pad=18)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -373,7 +642,12 @@ def _section(v: dict, c: Claim | None, plot: str | None, plot_error: str | None)
 
 def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
                  complete: bool = True, title: str = "provable claim report") -> Path:
-    """Write ``report.md``, ``results.json`` and ``plots/*.png`` into ``out``.
+    """Write ``report.md``, ``report.html``, ``results.json`` and ``plots/*.png`` into ``out``.
+
+    ``report.html`` is self-contained (figures embedded): the summary figure of every
+    rate claim first, then a row per claim and a section with its figure and evidence.
+    Every claim gets a figure: a rate its log-log fit, an identity its residual against
+    the tolerance, a property the fraction of cases that pass.
 
     Parameters
     ----------
@@ -411,7 +685,8 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     for v in verdicts:
         plot, err = None, None
         draw = plot_rate if is_rate(v) else \
-            plot_figure if "figure" in (v.get("data") or {}) else None
+            plot_figure if "figure" in (v.get("data") or {}) else \
+            None if v.get("status") == ERROR else plot_outcome
         if draw is not None:
             name = plot_stem(str(v.get("claim", "claim")))
             rel = f"{PLOTS_DIR}/{name}-{_fingerprint(v)}.png"
@@ -509,6 +784,22 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
                           f"*This section could not be written: {type(e).__name__}: {e}.*", ""]
     path = out / REPORT_FILE
     path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        from provable.proofs_checks._report_html import write_html
+
+        banner = []
+        if errors:
+            banner.append(f"Incomplete: {len(errors)} claim{'s' if len(errors) != 1 else ''} "
+                          "could not run (status error, not a verdict).")
+        elif not complete:
+            banner.append("Partial report: the run stopped before every claim finished.")
+        banner += [f"Failure: {c}: {w}" for c, w in fails]
+        write_html(verdicts, claims, out, plots, plot_errors, title=title, banner=banner,
+                   meta=lines[2])
+    except Exception as e:  # noqa: BLE001 - the markdown report is already written
+        (out / "report.html").write_text(
+            f"<!DOCTYPE html><p>The HTML report could not be written: {type(e).__name__}: "
+            f"{e}. See {REPORT_FILE}.</p>", encoding="utf-8")
     return path
 
 
@@ -520,7 +811,9 @@ def _fingerprint(v: dict) -> str:
     ctrl = v.get("control")
     body = [_PLOT_STYLE, provable_version(), v.get("claim"), v.get("status"), v.get("expected"),
             v.get("data"), (ctrl.get("data") or {}).get("ys") if isinstance(ctrl, dict) else None,
-            ctrl.get("expected") if isinstance(ctrl, dict) else None]
+            ctrl.get("expected") if isinstance(ctrl, dict) else None,
+            [ctrl.get("status"), ctrl.get("measured")] if isinstance(ctrl, dict) else None,
+            v.get("measured"), v.get("tolerance")]
     text = json.dumps(body, sort_keys=True, default=_json_default)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
