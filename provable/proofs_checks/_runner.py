@@ -39,6 +39,7 @@ from provable.errors import InvalidArgument, InvalidType
 from provable.proofs_checks._cache import Leases, cache_key, code_hash, lookup, write_cached
 from provable.proofs_checks._claim import BUDGETS, Claim, catalogue, get_claim
 from provable.proofs_checks._report import exit_code, failures, write_report
+from provable.proofs_checks._search import _database_env
 from provable.proofs_checks._verdict import ERROR, Verdict
 
 __all__ = ["verify", "verify_all", "load_claim_modules", "failures", "exit_code",
@@ -292,7 +293,10 @@ def _execute(claims: list[Claim], budget: str, seed: int, *, jobs: int, schedule
             res.verdict["cached"] = True
         return res.verdict
 
-    with Leases(out) if out is not None else contextlib.nullcontext() as leases:
+    # searches over instance spaces keep their example database beside the verdicts
+    search_db = None if out is None else Path(out) / "cache" / "search"
+    with _database_env(search_db), \
+            Leases(out) if out is not None else contextlib.nullcontext() as leases:
 
         def finish(i: int, v: Verdict) -> None:
             if out is not None:

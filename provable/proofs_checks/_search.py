@@ -74,6 +74,14 @@ class ScoreError(ProvableError, RuntimeError):
     """The score function raised on an instance (the shrunk instance is named)."""
 
 
+class _ScoreRaised(Exception):
+    """Carries an exception of the score function through hypothesis."""
+
+    def __init__(self, text: str, error: BaseException) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.text, self.error = text, error
+
+
 # ---------------------------------------------------------------------------
 # printing instances so that a person can rebuild them
 
@@ -194,6 +202,11 @@ class _Scored:
                 "interval": [self.lo, self.hi], "column": self.column, "n_seeds": self.n}
 
 
+def _short(text: str, n: int = 240) -> str:
+    """``text``, cut for a reason line (the full text stays in ``data["search"]``)."""
+    return text if len(text) <= n else text[: n - 40] + " ... (in full in data['search'])"
+
+
 def _t_quantile(n: int, level: float) -> float:
     from scipy.stats import t
 
@@ -292,8 +305,11 @@ class InstanceSearch:
     def _evaluate(self, instance: Any, seeds: np.ndarray | None, column: int | None = None,
                   text: str | None = None) -> _Scored:
         text = self.show(instance) if text is None else text
+        try:
+            raw = self.score(instance) if seeds is None else self.score(instance, seeds)
+        except Exception as e:  # noqa: BLE001 - reported with the shrunk instance
+            raise _ScoreRaised(text, e) from e
         if seeds is None:
-            raw = self.score(instance)
             try:
                 stat = float(raw)
             except (TypeError, ValueError) as e:
@@ -303,7 +319,7 @@ class InstanceSearch:
                 stat = math.inf if self.kind == "upper" else -math.inf
             e = self._excess(stat)
             return _Scored(text, stat, e, e, e)
-        vals = np.asarray(self.score(instance, seeds), dtype=float)
+        vals = np.asarray(raw, dtype=float)
         if vals.ndim == 1:
             vals = vals[:, None]
         if vals.ndim != 2 or vals.shape[0] != len(seeds):
@@ -351,7 +367,6 @@ class InstanceSearch:
             counterexample and its replay line.
         """
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
-        from hypothesis import seed as hseed
 
         max_examples = check_int("max_examples", max_examples, min_value=1)
         seed = check_int("seed", seed, min_value=0)
@@ -374,8 +389,8 @@ class InstanceSearch:
                     return
                 try:
                     r = self._evaluate(instance, seeds, text=text)
-                except Exception as e:  # noqa: BLE001 - reported with the shrunk instance
-                    st_["raised"] = (text, e)
+                except _ScoreRaised as e:
+                    st_["raised"] = (e.text, e.error)
                     raise
                 r.obj = instance
                 memo[text] = r
@@ -397,19 +412,24 @@ class InstanceSearch:
                         suppress_health_check=list(HealthCheck),
                         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target,
                                 Phase.shrink])
-        test = hseed(seed)(conf(given(self.strategy)(body)))
+        test = conf(given(self.strategy)(body))
+        # seed the search as hypothesis.seed does, but keep the example database
+        # (hypothesis.seed and derandomize=True both switch it off)
+        test._hypothesis_internal_use_seed = seed
         found = False
         try:
             test()
         except _Found:
             found = True
-        except Exception as e:  # noqa: BLE001
-            if st_["raised"] is not None:
-                text, err = st_["raised"]
-                raise ScoreError(f"score raised {type(err).__name__}: {err} on the instance "
-                                 f"{text} (shrunk by hypothesis)") from e
-            raise
-        return self._verdict(log, st_, found, seed, max_examples, db_path)
+        except _ScoreRaised as e:
+            text, err = st_["raised"] or (e.text, e.error)
+            raise ScoreError(f"score raised {type(err).__name__}: {err} on the instance "
+                             f"{text} (shrunk by hypothesis)") from err
+        try:
+            return self._verdict(log, st_, found, seed, max_examples, db_path)
+        except _ScoreRaised as e:  # while confirming on fresh seeds
+            raise ScoreError(f"score raised {type(e.error).__name__}: {e.error} on the "
+                             f"instance {e.text} (fresh seeds)") from e.error
 
     def _db_name(self) -> str:
         key = f"{self.name}|{self.kind}|{self.threshold!r}|{self.tol!r}|{self.n_seeds}"
@@ -500,7 +520,7 @@ class InstanceSearch:
                                expected=self.threshold, ci=self._stat_interval(w),
                                tolerance=self.tol,
                                reason=(f"{stmt}: no instance broke it, but the worst one, "
-                                       f"{w.text}, has {what} = {w.stat:.4g} with "
+                                       f"{_short(w.text)}, has {what} = {w.stat:.4g} with "
                                        f"{self.level:.0%} interval reaching the threshold "
                                        f"(excess interval [{w.lo:.3g}, {w.hi:.3g}]); {tried}; "
                                        "more seeds would decide"),
@@ -508,7 +528,7 @@ class InstanceSearch:
         return Verdict(claim="", status="holds", measured=w.stat, expected=self.threshold,
                        ci=self._stat_interval(w) if self.noisy else None, tolerance=self.tol,
                        reason=(f"{stmt} on every searched instance: {tried}, worst {what} = "
-                               f"{w.stat:.4g} on {w.text}"
+                               f"{w.stat:.4g} on {_short(w.text)}"
                                + (f" (interval of the excess [{w.lo:.3g}, {w.hi:.3g}] on fresh "
                                   "seeds)" if self.noisy else "")),
                        data=data)
@@ -532,7 +552,11 @@ class InstanceSearch:
             text = self.show(instance)
         seeds = _fresh_seeds(seed, self.confirm_seeds or 2 * int(self.n_seeds)) \
             if self.noisy else None
-        r = self._evaluate(instance, seeds, text=text)
+        try:
+            r = self._evaluate(instance, seeds, text=text)
+        except _ScoreRaised as e:
+            raise ScoreError(f"score raised {type(e.error).__name__}: {e.error} on the "
+                             f"instance {e.text}") from e.error
         rel = "<=" if self.kind == "upper" else ">="
         stmt = f"{self.what} {rel} {self.threshold:g}"
         if r.lo > self.tol:

@@ -46,14 +46,17 @@ ASYMPTOTICS = "Asymptotics of Language Model Alignment"
         note="The formula log N - (N-1)/N is from Stiennon et al. (2020); Beirami et al. (2024) "
              "prove it is an upper bound for discrete rewards. The seed text is the use in "
              "'Asymptotics of Language Model Alignment'."),
-    budgets={"quick": {"Ns": [2, 4, 16, 64], "instances": 200, "supports": [10, 100, 1000, 10000]},
+    budgets={"quick": {"Ns": [2, 4, 16, 64], "instances": 200, "supports": [10, 100, 1000, 10000],
+                       "search_examples": 50},
              "full": {"Ns": [2, 3, 4, 8, 16, 64, 256, 1024], "instances": 3000,
-                      "supports": [10, 100, 1000, 10000, 100000]}},
+                      "supports": [10, 100, 1000, 10000, 100000], "search_examples": 1000}},
     design="Exact BoN law on random discrete reward distributions (with ties): KL never above "
            "the bound; on M equal atoms with distinct rewards the gap to the bound decreases "
            "to 0 as M grows (< 1e-2 at the largest M). Control: the wrong bound "
-           "log N - 1 (too small by 1/N), which the continuous limit exceeds.",
-    expected_seconds={"quick": 0.5, "full": 10.0},
+           "log N - 1 (too small by 1/N), which the continuous limit exceeds. Search: "
+           "hypothesis over (p, integer rewards in [0, 5], N in [2, 64]) on up to 12 atoms, "
+           "KL - bound <= 1e-12; the planted bound log N - 1 must be found and shrunk.",
+    expected_seconds={"quick": 1.5, "full": 20.0},
 )
 def _bon_kl(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
@@ -75,12 +78,15 @@ def _bon_kl(params: dict, seed: int) -> Verdict:
         kl_cont = best_of_n_kl(np.full(params["supports"][-1], 1.0 / params["supports"][-1]),
                                np.arange(params["supports"][-1], dtype=float), N)
         ctrl.append(kl_cont <= np.log(N) - 1.0 + 1e-12)
-    return flags_verdict(
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    v = flags_verdict(
         flags, what="KL(BoN || p) <= log N - (N-1)/N on random discrete instances, and the gap "
                     "shrinks to < 1e-2 as the support grows",
         control_flags=ctrl, control_what="wrong bound KL <= log N - 1 on many distinct atoms",
         data={"max_excess_over_bound": worst, "gap_to_bound_by_support":
               {str(k): v for k, v in gaps.items()}, "supports": params["supports"]})
+    return with_claim_search(v, "bon.kl_bound", params, seed)
 
 
 @claim(
@@ -131,11 +137,14 @@ def _bon_klrl(params: dict, seed: int) -> Verdict:
         seed_text="We show that KL-regularised RL is equivalent to variational inference: "
                   "approximating a Bayesian posterior which specifies how to update a prior LM "
                   "to conform with evidence provided by the reward function."),
-    budgets={"quick": {"cases": 300}, "full": {"cases": 20000}},
+    budgets={"quick": {"cases": 300, "search_examples": 50},
+             "full": {"cases": 20000, "search_examples": 1000}},
     design="Random (pi0, pi, r, beta), supports 2..50, beta in [0.05, 20] away from 1: "
            "max |J_beta(pi) - (beta log Z - beta KL(pi||pi*))| <= 1e-9 (relative to 1 + |J|). "
-           "Control: the wrong identity without the factor beta on the KL term.",
-    expected_seconds={"quick": 0.3, "full": 15.0},
+           "Control: the wrong identity without the factor beta on the KL term. Search: "
+           "hypothesis over full-support (pi0, pi) on up to 12 atoms, r in [-10, 10], beta in "
+           "[0.05, 20]; the planted identity without beta must be found and shrunk.",
+    expected_seconds={"quick": 1.5, "full": 30.0},
 )
 def _kl_rl(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
@@ -155,10 +164,13 @@ def _kl_rl(params: dict, seed: int) -> Verdict:
         scale = 1.0 + abs(J)
         res = max(res, abs(J - (beta * logZ - beta * kl_star)) / scale)
         cres = min(cres, abs(J - (beta * logZ - kl_star)) / scale)
-    return residual_verdict(res, tol=1e-9, control_residual=cres,
-                            what="max relative |J - (beta log Z - beta KL(pi||pi*))|",
-                            control_what="wrong identity J = beta log Z - KL(pi||pi*): min "
-                                         "relative residual")
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    v = residual_verdict(res, tol=1e-9, control_residual=cres,
+                         what="max relative |J - (beta log Z - beta KL(pi||pi*))|",
+                         control_what="wrong identity J = beta log Z - KL(pi||pi*): min "
+                                      "relative residual")
+    return with_claim_search(v, "kl_rl.bayes_posterior", params, seed)
 
 
 @claim(

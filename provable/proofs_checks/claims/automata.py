@@ -55,16 +55,19 @@ def _rng(seed: int, *salt: int) -> np.random.Generator:
              "uses Rivest-Schapire counterexample processing (one suffix per counterexample), "
              "with an exact teacher that returns shortest counterexamples (m <= n). The "
              "paper's categorical / tree-automata generality is not exercised."),
-    budgets={"quick": {"ns": [10, 20, 40, 80, 160], "k": 2, "seeds": 8},
-             "full": {"ns": [12, 25, 50, 100, 200], "k": 2, "seeds": 16}},
+    budgets={"quick": {"ns": [10, 20, 40, 80, 160], "k": 2, "seeds": 8, "search_examples": 40},
+             "full": {"ns": [12, 25, 50, 100, 200], "k": 2, "seeds": 16,
+                      "search_examples": 500, "search_states": 30}},
     design="Random minimal DFAs with n states over k letters, exact teacher: every learned DFA "
            "is isomorphic to the minimised target and uses EQ <= n; the mean MQ count per "
            "seed is fitted as a power of n (bootstrap over seeds) and judged 'upper' against "
            "3 (tolerance 0). Any non-isomorphic run or EQ > n turns the verdict to violated. "
            "Control: a false exponent 0.25 beyond the measured one, which the data must reject. "
            "The "
-           "wrong bound EQ <= n/4 is reported alongside.",
-    expected_seconds={"quick": 1.0, "full": 12.0},
+           "wrong bound EQ <= n/4 is reported alongside. Search: hypothesis over DFA tables "
+           "(up to 12 states, 30 in full; k letters): EQ <= n, n the states of the minimal "
+           "DFA; the planted bound EQ <= n/4 must be found and shrunk.",
+    expected_seconds={"quick": 1.5, "full": 20.0},
 )
 def _lstar(params: dict, seed: int) -> Verdict:
     ns = [int(n) for n in params["ns"]]
@@ -90,7 +93,9 @@ def _lstar(params: dict, seed: int) -> Verdict:
         v["reason"] = f"{exact}; MQ slope: {v['reason']}"
     v.control["reason"] += f" (also: wrong bound EQ <= n/4 fails, max EQ/n = {eq_ratio:.3g})" \
         if eq_ratio > 0.25 else ""
-    return v
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    return with_claim_search(v, "lstar.exact", params, seed)
 
 
 # ---------------------------------------------------------------------------
@@ -447,13 +452,16 @@ def _lssl_off_by_one(N: int, L: int, dt: float, rng: np.random.Generator) -> flo
         restored="ẋ = Ax + Bu, y = Cx + Du",
         note="HiPPO-LegS A, bilinear discretisation, float64. Only the recurrent = "
              "convolutional identity is checked, not the continuous-time or memory claims."),
-    budgets={"quick": {"configs": [[8, 512, 0.05], [16, 1024, 0.01], [4, 256, 0.5]]},
+    budgets={"quick": {"configs": [[8, 512, 0.05], [16, 1024, 0.01], [4, 256, 0.5]],
+                       "search_examples": 30},
              "full": {"configs": [[8, 512, 0.05], [16, 1024, 0.01], [4, 256, 0.5],
-                                  [32, 2048, 0.01], [64, 4096, 0.005]]}},
+                                  [32, 2048, 0.01], [64, 4096, 0.005]],
+                      "search_examples": 300}},
     design="Per (N, L, dt): max |y_rec - y_conv| / max |y_rec| <= 1e-10 on a random input. "
            "Control: the kernel off by one power of Abar (K_k = C Abar^(k+1) Bbar) on the same "
-           "kind of instance.",
-    expected_seconds={"quick": 0.1, "full": 1.0},
+           "kind of instance. Search: hypothesis over N in 1..16, L in 1..512, dt in "
+           "[0.005, 0.5] and the input's seed; the off-by-one kernel must be found and shrunk.",
+    expected_seconds={"quick": 0.6, "full": 6.0},
 )
 def _lssl(params: dict, seed: int) -> Verdict:
     res, cres, rows = 0.0, np.inf, []
@@ -462,7 +470,10 @@ def _lssl(params: dict, seed: int) -> Verdict:
         c = _lssl_off_by_one(N, L, dt, _rng(seed, 0x56, i))
         res, cres = max(res, r["max_rel_error"]), min(cres, c)
         rows.append({**r, "control_off_by_one_rel_error": c})
-    return residual_verdict(res, tol=1e-10, control_residual=cres,
-                            what="max relative |recurrence - (K * u + D u)|",
-                            control_what="kernel off by one power of Abar: min relative error",
-                            data={"configs": rows})
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    v = residual_verdict(res, tol=1e-10, control_residual=cres,
+                         what="max relative |recurrence - (K * u + D u)|",
+                         control_what="kernel off by one power of Abar: min relative error",
+                         data={"configs": rows})
+    return with_claim_search(v, "lssl.recurrence_equals_convolution", params, seed)

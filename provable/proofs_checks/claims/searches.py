@@ -75,7 +75,7 @@ def _ucb1_score(c: float, T: int, mutation: Any = None) -> Any:
 
 
 def _ucb1(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
-    T, mut = int(params["T"]), params.get("mutation")
+    T, mut = int(params.get("search_T", params["T"])), params.get("mutation")
     return _pair("ucb1.explicit_bound", pst.bandit_instances(max_arms=6), _ucb1_score(8.0, T, mut),
                  _ucb1_score(1.0, T, mut), threshold=1.0, what="mean regret / Auer bound",
                  n_seeds=int(params.get("search_seeds", 8)))

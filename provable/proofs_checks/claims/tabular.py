@@ -47,14 +47,16 @@ def _random_mdps(n: int, S_max: int, A_max: int, seed: int, gamma: float = 0.9):
         note="Checked on the discounted LP pair (Puterman 1994, section 6.9): the occupancy LP "
              "max r.d s.t. sum_a d(s',a) = (1-g) rho(s') + g sum P(s'|s,a) d(s,a), d >= 0 and "
              "the value LP. The paper's f-divergence-regularised duals are not checked."),
-    budgets={"quick": {"n_mdps": 6, "S_max": 5, "A_max": 3},
-             "full": {"n_mdps": 60, "S_max": 8, "A_max": 4}},
+    budgets={"quick": {"n_mdps": 6, "S_max": 5, "A_max": 3, "search_examples": 20},
+             "full": {"n_mdps": 60, "S_max": 8, "A_max": 4, "search_examples": 200}},
     design="Random MDPs (S <= S_max, A <= A_max, gamma in [0.5, 0.9], dense or half "
            "density): rho.V from the primal LP, r.d*/(1-gamma) from the dual (occupancy) LP, VI "
            "(tol 1e-11), PI and the exact rational solve agree to rel 1e-8; the policy "
            "greedy in d* has value V*. Control: the occupancy objective without the "
-           "1/(1-gamma) factor.",
-    expected_seconds={"quick": 2.0, "full": 40.0},
+           "1/(1-gamma) factor. Search: hypothesis over dense MDPs (S <= S_max, A <= A_max, "
+           "gamma in [0.5, 0.9], rewards in [0, 1]): primal and dual LP values against PI to "
+           "rel 1e-8; the dual objective without 1/(1-gamma) must be found and shrunk.",
+    expected_seconds={"quick": 3.0, "full": 60.0},
 )
 def _dual_rl(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -85,11 +87,14 @@ def _dual_rl(params: dict, seed: int) -> Verdict:
                          xlabel="random MDP", ylabel="max relative |value - exact V*|",
                          logy=True, hline=1e-8, hline_label="tolerance 1e-8",
                          label="primal LP, dual LP, VI, PI, greedy(d*)")
-    return residual_verdict(worst, tol=1e-8, control_residual=worst_ctrl,
-                            what="max relative |value - exact| over primal LP, dual LP, VI, PI, "
-                                 "greedy(d*)",
-                            control_what="occupancy objective without 1/(1-gamma)",
-                            data={"mdps": rows, "figure": figure})
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    v = residual_verdict(worst, tol=1e-8, control_residual=worst_ctrl,
+                         what="max relative |value - exact| over primal LP, dual LP, VI, PI, "
+                              "greedy(d*)",
+                         control_what="occupancy objective without 1/(1-gamma)",
+                         data={"mdps": rows, "figure": figure})
+    return with_claim_search(v, "dual_rl.lp_duality", params, seed)
 
 
 # ---------------------------------------------------------------------------
@@ -283,13 +288,17 @@ def _tmix(params: dict, seed: int) -> Verdict:
                            "swap chain with rewards (1, 0), whose span contracts at rate gamma "
                            "exactly."),
     rate_id="vi.iterations",
-    budgets={"quick": {"gammas": [0.9, 0.95, 0.98, 0.99, 0.995, 0.998], "tol": 1e-6},
+    budgets={"quick": {"gammas": [0.9, 0.95, 0.98, 0.99, 0.995, 0.998], "tol": 1e-6,
+                       "search_examples": 20},
              "full": {"gammas": [0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995],
-                      "tol": 1e-6}},
+                      "tol": 1e-6, "search_examples": 200}},
     design="Swap chain, gamma grid: iterations / log(1/((1-gamma) eps)) against 1/(1-gamma); "
            "slope 1 +- 0.1; every count <= the explicit bound. Control: a false exponent 0.25 "
-           "beyond the measured one, which the data must reject.",
-    expected_seconds={"quick": 1.0, "full": 5.0},
+           "beyond the measured one, which the data must reject. Search: hypothesis over dense "
+           "MDPs (S <= 5, A <= 3, rewards in [0, 1], gamma in [0.5, 0.999]): the first k with "
+           "||V_k - V*|| <= eps is at most ceil(ln(1/((1-gamma) eps))/(1-gamma)); the planted "
+           "bound with log10 must be found and shrunk.",
+    expected_seconds={"quick": 2.0, "full": 30.0},
 )
 def _vi_iterations(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -313,7 +322,9 @@ def _vi_iterations(params: dict, seed: int) -> Verdict:
     if (its > bounds).any():
         v["status"] = "violated"
         v["reason"] = "an iteration count exceeds log(1/((1-g)eps))/(1-g); " + v["reason"]
-    return v
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    return with_claim_search(v, "vi.iterations", params, seed)
 
 
 # ---------------------------------------------------------------------------
