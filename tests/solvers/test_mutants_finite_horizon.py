@@ -91,3 +91,27 @@ def test_sparse_width_is_the_longest_row():
     res = pv.solvers.backward_induction(mdp)
     assert res.error_bound == pytest.approx(2 * (3 + 4) * np.finfo(float).eps * (2 + 1),
                                             rel=1e-12, abs=0)
+
+
+def test_slack_grows_with_row_sums_above_one():
+    """Rows may sum to 1 + tol; the slack then carries each step's rounding through up to
+    H backups of modulus gamma * rho, rho the largest stored row sum over all steps:
+    H (w + 4) u max(1, gamma rho (1 + (w + 2) u))^H (max|V| + max|r|)."""
+    H, S = 4, 2
+    P = np.zeros((H, S, 1, S))
+    P[:, :, 0, :] = 0.5
+    P[2, 1, 0, :] = [0.5, 0.5 + 4e-10]   # only step 2 has a long row
+    R = np.ones((H, S, 1))
+    mdp = pv.TabularMDP(P, R, horizon=H, gamma=1.0)
+    res = pv.solvers.backward_induction(mdp)
+    u = np.finfo(float).eps
+    rho = 1 + 4e-10
+    growth = (rho * (1 + (S + 2) * u)) ** H
+    expected = H * (S + 4) * u * growth * (np.abs(res.V).max() + 1.0)
+    assert res.error_bound == pytest.approx(expected, rel=1e-12, abs=0)
+    assert res.error_bound > H * (S + 4) * u * (np.abs(res.V).max() + 1.0) * (1 + 1e-9)
+    # the same with discount: gamma rho < 1 means no growth
+    disc = pv.TabularMDP(P, R, horizon=H, gamma=0.5)
+    res = pv.solvers.backward_induction(disc)
+    assert res.error_bound == pytest.approx(H * (S + 4) * u * (np.abs(res.V).max() + 1.0),
+                                            rel=1e-12, abs=0)
