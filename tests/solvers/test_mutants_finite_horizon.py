@@ -115,3 +115,14 @@ def test_slack_grows_with_row_sums_above_one():
     res = pv.solvers.backward_induction(disc)
     assert res.error_bound == pytest.approx(H * (S + 4) * u * (np.abs(res.V).max() + 1.0),
                                             rel=1e-12, abs=0)
+
+
+def test_never_converged_without_a_finite_bound():
+    # V = 1.7e308 is finite, but max|V| + max|r| overflows: the slack is not finite,
+    # so nothing is certified
+    with np.errstate(over="ignore"):
+        res = pv.solvers.backward_induction(_one_state([1.7e308], 1, gamma=1.0))
+    assert np.isfinite(res.V).all()
+    assert res.error_bound == np.inf and not res.converged
+    ok = pv.solvers.backward_induction(_one_state([1e300], 1, gamma=1.0))
+    assert ok.converged and np.isfinite(ok.error_bound)
