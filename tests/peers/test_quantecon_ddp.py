@@ -31,7 +31,7 @@ import scipy.sparse as sparse
 import provable as pv
 from provable.errors import NotSupported, ProvableError
 
-PEER = "quantecon/markov/tests/test_ddp.py"
+PEER = "quantecon/markov/tests/test_ddp.py"   # test_ddp.py:: below means this file
 
 
 def product(R, Q, beta):
@@ -92,7 +92,7 @@ def _check_eps_half(res, tol):
 
 @pytest.mark.parametrize("mdp", DDPS, ids=IDS)
 def test_value_iteration(mdp):
-    """PEER::TestDiscreteDP::test_value_iteration (epsilon=1e-2, max_iter=200, v_init=[0, 0])."""
+    """test_ddp.py::TestDiscreteDP::test_value_iteration (epsilon=1e-2, max_iter=200, v_init=[0, 0])."""
     for kw in ({}, {"V0": [0, 0]}):
         res = pv.solve(mdp, "vi", tol=EPS / 2, max_iter=200, **kw)
         _check_eps_half(res, EPS / 2)
@@ -104,11 +104,11 @@ def test_value_iteration(mdp):
 
 @pytest.mark.parametrize("mdp", DDPS, ids=IDS)
 def test_policy_iteration(mdp):
-    """PEER::TestDiscreteDP::test_policy_iteration; v_init=[0, 1] becomes the policy
+    """test_ddp.py::TestDiscreteDP::test_policy_iteration; v_init=[0, 1] becomes the policy
     greedy for it, which is what QuantEcon's policy iteration starts from."""
     v_init = np.array([0.0, 1.0])
     start = pv.solvers.greedy(pv.solvers.q_from_v(mdp, v_init))
-    for kw in ({}, {"policy0": start}):
+    for kw in ({}, {"policy0": start}, {"V0": v_init}):
         res = pv.solve(mdp, "pi", **kw)
         assert res.V == pytest.approx(V_STAR, rel=1e-7)      # assert_allclose's rtol
         assert np.abs(res.V - V_STAR).max() <= res.error_bound < 1e-12
@@ -119,26 +119,22 @@ def test_policy_iteration(mdp):
 
 @pytest.mark.parametrize("mdp", DDPS, ids=IDS)
 def test_modified_policy_iteration(mdp):
-    """PEER::TestDiscreteDP::test_modified_policy_iteration (epsilon=1e-2). QuantEcon's
-    ``v_init=[0, 1]`` run needs MPI starting values; see test_mpi_v_init below."""
+    """test_ddp.py::TestDiscreteDP::test_modified_policy_iteration (epsilon=1e-2); the
+    ``v_init=[0, 1]`` run is test_mpi_v_init below."""
     res = pv.solve(mdp, "mpi", tol=EPS / 2)
     _check_eps_half(res, EPS / 2)
 
 
 @pytest.mark.parametrize("mdp", DDPS, ids=IDS)
 def test_mpi_v_init(mdp):
-    """PEER::TestDiscreteDP::test_modified_policy_iteration, the ``v_init=[0, 1]`` run."""
-    import inspect
-
-    if "V0" not in inspect.signature(pv.solvers.modified_policy_iteration).parameters:
-        pytest.skip("modified_policy_iteration takes no starting value V0 yet")
+    """test_ddp.py::TestDiscreteDP::test_modified_policy_iteration, the ``v_init=[0, 1]`` run."""
     res = pv.solve(mdp, "mpi", tol=EPS / 2, V0=[0, 1])
     _check_eps_half(res, EPS / 2)
 
 
 @pytest.mark.parametrize("mdp", DDPS, ids=IDS)
 def test_modified_policy_iteration_k0(mdp):
-    """PEER::TestDiscreteDP::test_modified_policy_iteration_k0: QuantEcon's k partial
+    """test_ddp.py::TestDiscreteDP::test_modified_policy_iteration_k0: QuantEcon's k partial
     evaluation sweeps after the greedy step are provable's m = k + 1."""
     res = pv.solve(mdp, "mpi", tol=EPS / 2, m=1)
     _check_eps_half(res, EPS / 2)
@@ -146,7 +142,7 @@ def test_modified_policy_iteration_k0(mdp):
 
 @pytest.mark.parametrize("mdp", DDPS, ids=IDS)
 def test_linear_programming(mdp):
-    """PEER::TestDiscreteDP::test_linear_programming. QuantEcon raises
+    """test_ddp.py::TestDiscreteDP::test_linear_programming. QuantEcon raises
     NotImplementedError on sparse models; provable's LP solves them, so the sparse case
     checks the solution instead. QuantEcon ignores ``v_init`` for LP; provable's LP
     takes no starting value, so the second run is the same LP."""
@@ -169,7 +165,7 @@ def _beta0_forms():
 @pytest.mark.parametrize("mdp", _beta0_forms(), ids=IDS)
 @pytest.mark.parametrize("method", ["vi", "pi", "mpi", "lp"])
 def test_ddp_beta_0(mdp, method):
-    """PEER::test_ddp_beta_0: sigma* = [1, 0, 1], v* = [1, 1, 1] exactly (beta = 0).
+    """test_ddp.py::test_ddp_beta_0: sigma* = [1, 0, 1], v* = [1, 1, 1] exactly (beta = 0).
     QuantEcon's LP refuses the sparse forms; provable's solves them."""
     kw = {"V0": [0, 0, 0]} if method == "vi" else {}
     res = pv.solve(mdp, method, **kw)
@@ -182,7 +178,7 @@ def test_ddp_beta_0(mdp, method):
 
 
 def test_ddp_sorting():
-    """PEER::test_ddp_sorting: shuffled pairs are sorted, dense and sparse Q."""
+    """test_ddp.py::test_ddp_sorting: shuffled pairs are sorted, dense and sparse Q."""
     beta = 0.95
     s_indices, a_indices, a_indptr = [0, 0, 1], [0, 1, 0], [0, 2, 3]
     R = [0, 1, 2]
@@ -203,7 +199,7 @@ def test_ddp_sorting():
 
 
 def test_backward_induction():
-    """PEER::TestFiniteHorizon::test_backward_induction (Puterman 2005, Sections 3.2 and
+    """test_ddp.py::TestFiniteHorizon::test_backward_induction (Puterman 2005, Sections 3.2 and
     4.6.1, single-product stochastic inventory control; beta = 1, T = 3)."""
     s_indices = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3]
     a_indices = [0, 1, 2, 3, 0, 1, 2, 0, 1, 0]
@@ -227,7 +223,7 @@ def test_backward_induction():
 
 
 def test_ddp_negative_inf_error():
-    """PEER::test_ddp_negative_inf_error: a state whose every reward is -inf."""
+    """test_ddp.py::test_ddp_negative_inf_error: a state whose every reward is -inf."""
     n, m = 3, 2
     R = np.array([[0, 1], [0, -np.inf], [-np.inf, -np.inf]])
     Q = np.full((n, m, n), 1 / n)
@@ -242,14 +238,14 @@ def test_ddp_negative_inf_error():
 
 
 def test_ddp_no_feasible_action_error():
-    """PEER::test_ddp_no_feasible_action_error: no pair for state 1."""
+    """test_ddp.py::test_ddp_no_feasible_action_error: no pair for state 1."""
     Q = [(1 / 3, 1 / 3, 1 / 3)] * 4
     with pytest.raises(ValueError, match="state 1 has no action"):
         sa([1, 0, 0, 1], Q, 0.95, [0, 0, 2, 2], [0, 1, 0, 1])
 
 
 def test_ddp_no_feasible_action_error_trailing_state():
-    """PEER::test_ddp_no_feasible_action_error_trailing_state: no pair for the last state,
+    """test_ddp.py::test_ddp_no_feasible_action_error_trailing_state: no pair for the last state,
     sorted and unsorted indices."""
     Q = [(1 / 3, 1 / 3, 1 / 3)] * 4
     for s, a in (([0, 0, 1, 1], [0, 1, 0, 1]), ([1, 0, 1, 0], [0, 0, 1, 1])):
@@ -258,7 +254,7 @@ def test_ddp_no_feasible_action_error_trailing_state():
 
 
 def test_ddp_duplicate_sa_pair_error():
-    """PEER::test_ddp_duplicate_sa_pair_error: pair (1, 0) twice, dense and sparse Q."""
+    """test_ddp.py::test_ddp_duplicate_sa_pair_error: pair (1, 0) twice, dense and sparse Q."""
     Q = [(0.5, 0.5), (1., 0.), (0.25, 0.75), (0.6, 0.4)]
     for Qf in (Q, sparse.csr_matrix(Q)):
         with pytest.raises(ValueError, match=r"pair \(s=1, a=0\) appears twice, at "
@@ -267,7 +263,7 @@ def test_ddp_duplicate_sa_pair_error():
 
 
 def test_ddp_out_of_range_indices_error():
-    """PEER::test_ddp_out_of_range_indices_error: state 2 with 2 states, negative indices."""
+    """test_ddp.py::test_ddp_out_of_range_indices_error: state 2 with 2 states, negative indices."""
     R, Q = [1.0, 2.0], [(1.0, 0.0), (0.0, 1.0)]
     for Qf in (Q, sparse.csr_matrix(Q)):
         with pytest.raises(ValueError, match=r"s_indices\[1\] = 2, expected a state in \[0, 2\)"):
@@ -283,7 +279,7 @@ def test_ddp_out_of_range_indices_error():
 @pytest.mark.parametrize("method", ["vi", "pi", "mpi", "lp"])
 @pytest.mark.parametrize("max_iter", [0, -1])
 def test_ddp_nonpositive_max_iter_error(method, max_iter):
-    """PEER::test_ddp_nonpositive_max_iter_error: max_iter in {0, -1} is a ValueError
+    """test_ddp.py::test_ddp_nonpositive_max_iter_error: max_iter in {0, -1} is a ValueError
     (a ProvableError naming max_iter)."""
     mdp = product([[0, 1], [1, 0]], np.full((2, 2, 2), 0.5), 0.95)
     with pytest.raises(ValueError, match="max_iter") as info:
@@ -292,7 +288,7 @@ def test_ddp_nonpositive_max_iter_error(method, max_iter):
 
 
 def test_ddp_non_c_contiguous_Q():
-    """PEER::test_ddp_non_c_contiguous_Q: a Fortran-ordered Q gives the same Bellman
+    """test_ddp.py::test_ddp_non_c_contiguous_Q: a Fortran-ordered Q gives the same Bellman
     backup, greedy policy and solutions as the C-ordered one."""
     n, m = 20, 5
     rs = np.random.RandomState(12345)
@@ -314,7 +310,7 @@ def test_ddp_non_c_contiguous_Q():
 
 
 def test_ddp_Q_rebinding():
-    """PEER::test_ddp_Q_rebinding. QuantEcon lets ``ddp.Q`` be rebound and its Bellman
+    """test_ddp.py::test_ddp_Q_rebinding. QuantEcon lets ``ddp.Q`` be rebound and its Bellman
     operator must follow; a provable model is immutable after validation, so rebinding
     is refused and a new model carries Q2, whose backup is checked by hand."""
     n = 3
@@ -332,7 +328,7 @@ def test_ddp_Q_rebinding():
 
 
 def test_ddp_picklable():
-    """PEER::test_ddp_picklable: models survive pickling (all three forms)."""
+    """test_ddp.py::test_ddp_picklable: models survive pickling (all three forms)."""
     for mdp in DDPS:
         mdp2 = pickle.loads(pickle.dumps(mdp))
         r1, r2 = pv.solve(mdp, "pi"), pv.solve(mdp2, "pi")
@@ -341,7 +337,7 @@ def test_ddp_picklable():
 
 
 def test_ddp_beta_1_not_implemented_error():
-    """PEER::test_ddp_beta_1_not_implemented_error: beta = 1 has no discounted solution.
+    """test_ddp.py::test_ddp_beta_1_not_implemented_error: beta = 1 has no discounted solution.
     provable raises NotSupported (a NotImplementedError) from the DiscreteDP and
     refuses gamma = 1 without a horizon."""
     R = np.array([[0, 1], [1, 0], [0, 1]])
@@ -359,7 +355,7 @@ def test_ddp_beta_1_not_implemented_error():
 
 
 def test_ddp_to_sa_and_to_product():
-    """PEER::test_ddp_to_sa_and_to_product: the pair form of a product model with an
+    """test_ddp.py::test_ddp_to_sa_and_to_product: the pair form of a product model with an
     infeasible action, and equal solutions (V, policy, iteration count) across forms.
     QuantEcon's to_product_form writes zero rows and -inf at infeasible pairs; a provable
     model holds dominated stand-ins there (``feasible`` marks them), so the product
