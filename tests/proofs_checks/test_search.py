@@ -24,7 +24,8 @@ from provable.proofs_checks.claims.searches import run_search, searches
 
 QUICK = {c: pc.get_claim(c).params("quick") for c in
          ("ucb1.explicit_bound", "bon.kl_bound", "lstar.exact", "vi.iterations",
-          "kl_rl.bayes_posterior", "lssl.recurrence_equals_convolution", "dual_rl.lp_duality")}
+          "kl_rl.bayes_posterior", "lssl.recurrence_equals_convolution", "dual_rl.lp_duality",
+          "oful.regret", "dpo.implicit_q")}
 
 
 def _planted(claim_id: str) -> pc.Verdict:
@@ -130,12 +131,37 @@ def test_planted_lssl_kernel_shrinks_to_one_state_one_step():
     assert x[:2] == (1, 1)
 
 
+def test_planted_dpo_identity_without_v_shrinks_to_one_token_step():
+    v = _planted("dpo.implicit_q")
+    assert v.status == "violated", v.reason
+    V, H, beta, refs, rews = _search._rebuild(_cex(v)["instance"])
+    assert (V, H) == (2, 1)
+    # equal rewards r: pi* = pi_ref, so beta log(pi*/pi_ref) = 0 while Q* = r, V* = r;
+    # against Q* alone the residual is |r| / max(1, |r|)
+    r = np.asarray(rews[0])
+    if (r == r.flat[0]).all():
+        assert v.measured == pytest.approx(abs(r.flat[0]) / max(1.0, abs(r.flat[0])), abs=1e-12)
+
+
+def test_planted_oful_bound_is_found_on_one_dimension():
+    v = _planted("oful.regret")
+    assert v.status == "violated", v.reason
+    X, th = _search._rebuild(_cex(v)["instance"])
+    assert X.shape[1] == 1 and X.shape[0] == 2
+    # the planted bound at T = 10 is below one pull of an arm with gap |x1 - x0| = 2
+    d, T = 1, 10.0
+    b = 0.1 * math.sqrt(T * d * math.log(1 + T / d)) * (
+        1 + 0.5 * math.sqrt(2 * math.log(20) + d * math.log(1 + T / d)))
+    assert b < 2.0
+    assert v.measured > 0.05
+
+
 # ---------------------------------------------------------------------------
 # true statements hold, with the search reported
 
 
 @pytest.mark.parametrize("cid", ["bon.kl_bound", "lstar.exact", "vi.iterations",
-                                 "lssl.recurrence_equals_convolution"])
+                                 "lssl.recurrence_equals_convolution", "dpo.implicit_q"])
 def test_true_statements_hold_with_instances_tried(cid):
     v = run_search(cid, QUICK[cid], 0)
     assert v.status == "holds", v.reason

@@ -84,14 +84,18 @@ def _tree_mdp(rew: list[np.ndarray], V: int, H: int):
              "checked: the telescoped DPO reward sum_h beta log(pi*/pi_ref) = R(y) - V*(root) "
              "and V*(root) = beta log Z. XPO's exploration bonus and sample-efficiency "
              "guarantee are not checked."),
-    budgets={"quick": {"V": 3, "H": 4, "betas": [0.05, 0.5, 2.0], "n_trees": 4},
-             "full": {"V": 4, "H": 6, "betas": [0.02, 0.1, 0.5, 2.0, 10.0], "n_trees": 20}},
+    budgets={"quick": {"V": 3, "H": 4, "betas": [0.05, 0.5, 2.0], "n_trees": 4,
+                       "search_examples": 30},
+             "full": {"V": 4, "H": 6, "betas": [0.02, 0.1, 0.5, 2.0, 10.0], "n_trees": 20,
+                      "search_examples": 300}},
     design="Random token trees (vocabulary V, depth H, Dirichlet pi_ref, random rewards): "
            "max |beta log(pi*/pi_ref) - (Q* - V*)| over all prefixes, the telescoped sequence "
            "reward and beta log Z, <= 1e-10 (scaled by max(1, |Q*|)). Control: the identity "
            "without V* and with the unregularised Q (pv.solvers.backward_induction); the "
-           "smaller of the two residuals must exceed 1e-10.",
-    expected_seconds={"quick": 0.2, "full": 1.0},
+           "smaller of the two residuals must exceed 1e-10. Search: hypothesis over token "
+           "trees (V <= 3, H <= 4, full-support pi_ref, rewards in [0, 1], beta in [0.02, 10]); "
+           "the identity without V* must be found and shrunk.",
+    expected_seconds={"quick": 1.5, "full": 15.0},
 )
 def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -142,7 +146,10 @@ def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
             worst_ctrl = min(worst_ctrl, max(c1, c2))
             rows.append({"tree": t, "beta": beta, "residual": res, "drop_V": c1,
                          "unregularised_Q": c2, "V_root": float(Vlist[0][0])})
-    return residual_verdict(worst, tol=1e-10, control_residual=worst_ctrl,
+    from provable.proofs_checks.claims.searches import with_claim_search
+
+    return with_claim_search(residual_verdict(
+                            worst, tol=1e-10, control_residual=worst_ctrl,
                             what="max |beta log(pi*/pi_ref) - (Q* - V*)| (and telescoped "
                                  "reward, V*(root) = beta log Z), relative to max(1, |Q*|)",
                             control_what="beta log(pi*/pi_ref) against Q* (V* dropped) and "
@@ -155,7 +162,8 @@ def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
                                 xlabel="token tree (per beta)", logy=True,
                                 ylabel="relative residual (lower: identity; upper: control)",
                                 hline=1e-10, hline_label="tolerance 1e-10",
-                                label="beta log(pi*/pi_ref) - (Q* - V*)")})
+                                label="beta log(pi*/pi_ref) - (Q* - V*)")}),
+                             "dpo.implicit_q", params, seed)
 
 
 # ---------------------------------------------------------------------------

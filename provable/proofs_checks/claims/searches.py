@@ -16,6 +16,8 @@ search                              statement searched                   planted
                                     DFA)
 ``vi.iterations``                   k* <= ceil(ln(1/((1-g)eps))/(1-g))   the same with log10
 ``dual_rl.lp_duality``              primal LP = dual LP = PI (rel 1e-8)  dual objective without 1/(1-g)
+``oful.regret``                     P(R_t > Theorem-3 bound) <= delta    the bound with 4 replaced by 0.1
+``dpo.implicit_q``                  beta log(pi*/pi_ref) = Q* - V*       the identity without V*
 ==================================  ===================================  ====================================
 
 A claim experiment calls :func:`run_search` with its parameters: ``search_examples``
@@ -267,9 +269,120 @@ def _dual(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
                  threshold=1e-8, what="relative |LP value - PI value| (primal and dual)")
 
 
+# ---------------------------------------------------------------------------
+# OFUL: the Theorem-3 high-probability regret bound on finite feature sets
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    """Rows scaled to the unit sphere; a (near-)zero row becomes e_1."""
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    e = np.zeros_like(v)
+    e[..., 0] = 1.0
+    return np.where(n > 1e-6, v / np.where(n > 1e-6, n, 1.0), e)
+
+
+@st.composite
+def feature_sets(draw: Any, max_d: int = 5, max_arms: int = 20) -> tuple:
+    """``(arms, theta)``: ``2..max_arms`` arms and ``theta`` on the unit sphere of R^d,
+    ``d <= max_d`` (so every mean lies in [-1, 1], L = S = 1)."""
+    d = draw(st.integers(1, max_d))
+    K = draw(st.integers(2, max_arms))
+    el = st.floats(-1, 1, allow_nan=False, allow_subnormal=False)
+    X = _unit(draw(hnp.arrays(np.float64, (K, d), elements=el)))
+    th = _unit(draw(hnp.arrays(np.float64, d, elements=el)))
+    return X, th
+
+
+def oful_bound(T: Any, d: int, *, sigma: float = 0.5, lam: float = 1.0, delta: float = 0.05,
+               c: float = 4.0) -> np.ndarray:
+    """Abbasi-Yadkori, Pal, Szepesvari (2011), Theorem 3 with L = S = 1: with probability
+    at least 1 - delta, for all T, R_T <= c sqrt(T d log(lam + T/d)) (sqrt(lam) +
+    sigma sqrt(2 log(1/delta) + d log(1 + T/(lam d)))), c = 4."""
+    T = np.asarray(T, float)
+    return c * np.sqrt(T * d * np.log(lam + T / d)) * (
+        math.sqrt(lam) + sigma * np.sqrt(2 * math.log(1 / delta) + d * np.log(1 + T / (lam * d))))
+
+
+def _oful_score(c: float, T: int) -> Any:
+    def score(inst: tuple, seeds: np.ndarray) -> np.ndarray:
+        from provable.learners.linear_rl import oful
+
+        X, th = inst
+        ck = np.unique(np.geomspace(10, T, 12).astype(np.int64))
+        res = oful(X, th, int(T), seeds, sigma=0.5, checkpoints=ck)
+        return (res.regret > oful_bound(ck, X.shape[1], c=c)).any(axis=1).astype(float)
+    return score
+
+
+def _oful(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
+    T = int(params.get("search_T", 2000))
+    return _pair("oful.regret", feature_sets(), _oful_score(4.0, T), _oful_score(0.1, T),
+                 threshold=0.05, n_seeds=int(params.get("search_seeds", 8)),
+                 what="fraction of runs whose regret exceeds the Theorem-3 bound at some T")
+
+
+# ---------------------------------------------------------------------------
+# DPO's implicit Q*: token trees
+
+
+@st.composite
+def token_trees(draw: Any, max_V: int = 3, max_H: int = 4) -> tuple:
+    """``(V, H, beta, refs, rewards)``: a depth-H tree over V tokens, ``refs[h]`` the
+    full-support reference conditionals at level h (``(V**h, V)``), ``rewards[h]`` the
+    per-step rewards in [0, 1], ``beta`` in [0.02, 10]."""
+    V = draw(st.integers(2, max_V))
+    H = draw(st.integers(1, max_H))
+    beta = draw(st.floats(0.02, 10.0))
+    refs = [np.array([draw(pst.probability_vectors(V, full_support=True))
+                      for _ in range(V ** h)]) for h in range(H)]
+    rews = [draw(hnp.arrays(np.float64, (V ** h, V),
+                            elements=st.floats(0, 1, allow_nan=False, allow_subnormal=False)))
+            for h in range(H)]
+    return V, H, beta, refs, rews
+
+
+def _dpo_residual(drop_V: bool) -> Any:
+    def score(x: tuple) -> float:
+        from scipy.special import logsumexp
+
+        from provable.learners.alignment import kl_tilt
+
+        V, H, beta, refs, rews = x
+        logref = [np.log(np.asarray(r, float)) for r in refs]
+        lp, Rs = np.zeros(1), np.zeros(1)
+        for h in range(H):                      # sequence-level log pi_ref(y) and R(y)
+            lp = (lp[:, None] + logref[h]).ravel()
+            Rs = (Rs[:, None] + np.asarray(rews[h], float)).ravel()
+        pi_seq, _ = kl_tilt(np.exp(lp), Rs, beta)
+        logm = [None] * (H + 1)                 # log marginals of pi* on prefixes
+        logm[H] = np.log(pi_seq)
+        for h in range(H - 1, -1, -1):
+            logm[h] = logsumexp(logm[h + 1].reshape(V ** h, V), axis=1)
+        Vs = [None] * (H + 1)                   # soft Bellman backward recursion
+        Vs[H] = np.zeros(V ** H)
+        Qs = [None] * H
+        for h in range(H - 1, -1, -1):
+            Qs[h] = np.asarray(rews[h], float) + Vs[h + 1].reshape(V ** h, V)
+            Vs[h] = beta * logsumexp(logref[h] + Qs[h] / beta, axis=1)
+        res = 0.0
+        for h in range(H):
+            lhs = beta * (logm[h + 1].reshape(V ** h, V) - logm[h][:, None] - logref[h])
+            rhs = Qs[h] if drop_V else Qs[h] - Vs[h][:, None]
+            res = max(res, float(np.abs(lhs - rhs).max()) / max(1.0, float(np.abs(Qs[h]).max())))
+        return res
+    return score
+
+
+def _dpo(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
+    return _pair("dpo.implicit_q", token_trees(), _dpo_residual(False), _dpo_residual(True),
+                 threshold=1e-10,
+                 what="max |beta log(pi*/pi_ref) - (Q* - V*)| / max(1, |Q*|)")
+
+
 SEARCH_SPECS = {"ucb1.explicit_bound": _ucb1, "bon.kl_bound": _bon,
                 "kl_rl.bayes_posterior": _klrl, "lssl.recurrence_equals_convolution": _lssl,
-                "lstar.exact": _lstar, "vi.iterations": _vi, "dual_rl.lp_duality": _dual}
+                "lstar.exact": _lstar, "vi.iterations": _vi, "dual_rl.lp_duality": _dual,
+                "oful.regret": _oful, "dpo.implicit_q": _dpo}
 
 
 def searches(claim_id: str, params: dict) -> tuple[InstanceSearch, InstanceSearch]:
