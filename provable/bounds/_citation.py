@@ -78,5 +78,49 @@ class Citation:
         """arXiv abstract URL when the id is known."""
         return f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else None
 
+    def key(self) -> str:
+        """BibTeX key: first author's surname, year, first word of the title
+        (``"auer2002finite"``), ASCII letters and digits only."""
+        import unicodedata
+
+        def ascii_word(s: str) -> str:
+            s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+            return "".join(ch for ch in s.lower() if ch.isalnum())
+
+        first = (self.authors.split(",")[0].split()[-1:] or [""])[0] if self.authors else ""
+        words = [ascii_word(w) for w in self.title.split()]
+        word = next((w for w in words if w and w not in ("a", "an", "the", "on", "of")), "")
+        return (ascii_word(first) or "anon") + (str(self.year) if self.year else "") + word
+
+    def bibtex(self, key: str | None = None) -> str:
+        """A BibTeX entry: ``@article`` with the arXiv id as ``eprint`` when known, else
+        ``@misc``. Authors are joined by ``and``; braces protect the title's case.
+
+        Examples
+        --------
+        >>> c = Citation("Finite-time Analysis of the Multiarmed Bandit Problem",
+        ...              "Auer, Cesa-Bianchi, Fischer", 2002, origin="reference")
+        >>> print(c.bibtex())
+        @misc{auer2002finitetime,
+          title = {{Finite-time Analysis of the Multiarmed Bandit Problem}},
+          author = {Auer and Cesa-Bianchi and Fischer},
+          year = {2002},
+        }
+        """
+        fields = [("title", "{" + self.title + "}")]
+        authors = [a.strip() for a in self.authors.split(",") if a.strip()]
+        if authors and authors[-1] != "et al.":
+            fields.append(("author", " and ".join(authors)))
+        elif authors:
+            fields.append(("author", " and ".join(authors[:-1]) + " and others"))
+        if self.year:
+            fields.append(("year", str(self.year)))
+        if self.arxiv:
+            fields += [("eprint", self.arxiv), ("archivePrefix", "arXiv"),
+                       ("url", self.url() or "")]
+        kind = "article" if self.arxiv else "misc"
+        body = "".join(f"  {k} = {{{v}}},\n" for k, v in fields)
+        return f"@{kind}{{{key or self.key()},\n{body}}}"
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
