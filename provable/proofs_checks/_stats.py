@@ -124,12 +124,12 @@ def _prepare(xs: Any, ys: Any) -> tuple[np.ndarray, np.ndarray]:
         i = int(np.argmax(np.diff(x) <= 0))
         raise InvalidArgument(
             f"xs[{i + 1}]={x[i + 1]!r} <= xs[{i}]={x[i]!r}, expected a strictly increasing grid")
-    bad = ~np.isfinite(y) | (y <= 0)
+    bad = ~np.isfinite(y)
     if bad.any():
         s, j = (int(v) for v in np.argwhere(bad)[0])
         raise InvalidArgument(
-            f"ys[{s}, {j}]={y[s, j]!r} at x={x[j]:g}, expected a positive finite value for a "
-            "log-log fit (a regret that is NaN, zero or negative cannot be fitted)")
+            f"ys[{s}, {j}]={y[s, j]!r} at x={x[j]:g}, expected a finite value (a regret that "
+            "is NaN or infinite cannot be fitted)")
     return x, y
 
 
@@ -171,7 +171,8 @@ def fit_exponent(xs: Any, ys: Any, *, polylog: float = 0.0, statistic: str = "me
     xs : array_like(float, ndim=1)
         Strictly increasing positive grid of the swept variable.
     ys : array_like(float, ndim=1 or 2)
-        Measurements, shape ``(n_seeds, len(xs))`` (or one curve); positive.
+        Measurements, shape ``(n_seeds, len(xs))`` (or one curve); finite, with a
+        positive statistic over seeds at every grid point.
     polylog : float, default 0
         Power ``p`` of :math:`\log x` divided out before fitting (for Õ rates).
     statistic : {"mean", "quantile"}
@@ -258,6 +259,13 @@ def fit_exponent(xs: Any, ys: Any, *, polylog: float = 0.0, statistic: str = "me
         return np.log(_statistic_of(yy, statistic, q)) - sub
 
     yT = y.T  # (J, n)
+    stat = _statistic_of(yT, statistic, q)
+    if np.any(stat <= 0):
+        j = int(np.argmax(stat <= 0))
+        raise InvalidArgument(
+            f"the {statistic} over seeds at x={x[j]:g} is {float(stat[j])!r}, expected a "
+            "positive value for a log-log fit (single seeds may be negative, e.g. regret "
+            "against the best fixed arm; their statistic may not)")
     ly_hat = log_stat(yT)
     est = summary(ly_hat)
     n_seeds = y.shape[0]
@@ -280,9 +288,13 @@ def fit_exponent(xs: Any, ys: Any, *, polylog: float = 0.0, statistic: str = "me
         loo = np.empty((3, n))
         for k in range(n):
             keep = np.r_[0:k, k + 1:n]
-            loo[:, k] = summary(log_stat(yT[:, keep]))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                loo[:, k] = summary(log_stat(yT[:, keep]))
         centred = loo - loo.mean(axis=1, keepdims=True)
-        se = np.sqrt((n - 1) / n * (centred ** 2).sum(axis=1))
+        # a leave-one-out statistic <= 0 has no logarithm: the data cannot bound the
+        # slope, and the interval is the whole line
+        se = np.where(np.all(np.isfinite(loo), axis=1),
+                      np.sqrt((n - 1) / n * (centred ** 2).sum(axis=1)), np.inf)
         t = float(stats.t.ppf(0.5 + level / 2, n - 1))
         lo, hi = est - t * se, est + t * se
         how = "studentized jackknife over seeds"

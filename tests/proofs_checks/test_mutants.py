@@ -140,3 +140,32 @@ def test_cli_verify_mutants_writes_the_battery(tmp_path):
     assert data[0]["claim"] == "ucb1.explicit_bound"
     assert {m["name"] for m in data[0]["mutants"]} >= {"no_bonus", "bonus_n^-1/4"}
     assert "| `ucb1.explicit_bound` |" in (tmp_path / "mutants.md").read_text()
+
+
+def test_switching_bandit_costs_and_exp3_importance_weights():
+    from provable.learners.bandits import SwitchingBandit
+
+    b = SwitchingBandit([0.9, 0.5, 0.5], [0.3, 0.8, 0.5], switch=1 / 3)
+    g1, g2 = b.phase_gaps()
+    assert b.best_arm == 1  # 0.9/3 + 0.3*2/3 = 0.5 < 0.5/3 + 0.8*2/3 = 0.7
+    assert g1.tolist() == pytest.approx([-0.4, 0.0, 0.0]) and g2.tolist() == pytest.approx(
+        [0.5, 0.0, 0.3])
+    T = 30000
+    # deterministic rewards: greedy tries each arm once, then stays on arm 0 (its mean
+    # never drops below the 0 of the others); costs -1 before the switch, +1 after it
+    det = SwitchingBandit([1.0, 0.0, 0.0], [0.0, 1.0, 0.0], switch=1 / 3)
+    stuck = simulate("eps_greedy", det, T, 2, checkpoints=[T], epsilon=0.0).regret[:, -1]
+    assert stuck.tolist() == [-1 - (T // 3 - 3) + 2 * T // 3] * 2
+    w = simulate("exp3", b, T, 8, checkpoints=[T]).regret[:, -1].mean()
+    w0 = simulate("exp3", b, T, 8, checkpoints=[T],
+                  mutation={"importance_weighting": 0.0}).regret[:, -1].mean()
+    assert w < 6 * np.sqrt(T) and w0 > 0.1 * T
+    with pytest.raises(NotSupported):
+        simulate("banker_omd", b, 10, 1)
+
+
+def test_forced_exploration_applies_to_every_algorithm():
+    inst = BernoulliBandit([0.9, 0.5])
+    for alg in ("exp3", "etc", "thompson", "klucb", "moss"):
+        res = simulate(alg, inst, 4000, 2, mutation={"forced_exploration": 1e-9})
+        assert np.all(np.abs(res.pulls[:, 1] / 4000 - 0.5) < 0.05), alg

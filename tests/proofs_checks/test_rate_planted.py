@@ -463,3 +463,21 @@ def test_check_rate_passes_statistic_and_determinism():
     one = pc.check_rate(lambda T, seed: T ** 0.5, grid=grid, seeds=1, deterministic=True)
     assert one.status == "holds"
     assert pc.check_rate(lambda T, seed: T ** 0.5, grid=grid, seeds=1).status == "inconclusive"
+
+
+def test_single_seeds_may_be_negative_but_not_their_statistic():
+    x = np.geomspace(10, 1e4, 7)
+    rng = np.random.default_rng(0)
+    ys = np.sqrt(x) * (1 + rng.standard_normal((40, 7)))   # many seeds below 0
+    assert (ys < 0).any()
+    fit = fit_exponent(x, ys)
+    assert fit.local_slopes == pytest.approx(np.diff(np.log(ys.mean(0))) / np.diff(np.log(x)))
+    with pytest.raises(InvalidArgument, match=r"the mean over seeds at x=10 is"):
+        fit_exponent(x, np.vstack([-np.sqrt(x), 0.5 * np.sqrt(x)]))
+    with pytest.raises(InvalidArgument, match="expected a finite value"):
+        fit_exponent(x, np.vstack([np.sqrt(x), np.full(7, np.nan)]))
+    # one seed carries the whole mean: leaving it out leaves no logarithm, so no interval
+    lone = np.vstack([np.sqrt(x)] + [np.zeros(7)] * 9)
+    fit = fit_exponent(x, lone)
+    assert fit.top_ci == (-np.inf, np.inf)
+    assert judge_exponent(fit, 0.5)[0] == "inconclusive"

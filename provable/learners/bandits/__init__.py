@@ -15,12 +15,14 @@ from provable.learners.bandits._instances import (
     BanditInstance,
     BernoulliBandit,
     GaussianBandit,
+    SwitchingBandit,
     auer_ucb1_bound,
     kl_bernoulli,
     lai_robbins_constant,
 )
 from provable.learners.bandits._simulate import (
     ALGORITHMS,
+    MUTATIONS,
     BanditResult,
     as_seed_list,
     default_checkpoints,
@@ -39,6 +41,8 @@ __all__ = [
     "BanditResult",
     "BernoulliBandit",
     "GaussianBandit",
+    "MUTATIONS",
+    "SwitchingBandit",
     "as_seed_list",
     "auer_ucb1_bound",
     "default_checkpoints",

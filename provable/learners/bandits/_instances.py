@@ -10,7 +10,8 @@ import numpy as np
 from provable._validation import check_int, check_real
 from provable.errors import InvalidArgument, InvalidModel
 
-__all__ = ["BanditInstance", "BernoulliBandit", "GaussianBandit", "kl_bernoulli",
+__all__ = ["BanditInstance", "BernoulliBandit", "GaussianBandit", "SwitchingBandit",
+           "kl_bernoulli",
            "lai_robbins_constant", "auer_ucb1_bound"]
 
 
@@ -101,6 +102,68 @@ class BernoulliBandit(BanditInstance):
         extra = "" if self.scale == 1 else f", scale={self.scale:g}"
         extra += "" if self.block == 1 else f", block={self.block}"
         return f"BernoulliBandit({np.array2string(self.means, precision=4, separator=', ')}{extra})"
+
+
+class SwitchingBandit(BernoulliBandit):
+    r"""Bernoulli bandit whose means switch once: ``means`` for the first ``switch``
+    fraction of the horizon, ``means_after`` for the rest.
+
+    Regret is measured against the best *fixed* arm in hindsight (the adversarial
+    bandit's benchmark): :math:`a^* = rg\max_a\, f\mu_a + (1 - f)\mu'_a` with
+    :math:`f` = ``switch``, and a pull of arm :math:`a` costs
+    :math:`\mu_{a^*} - \mu_a` before the switch and :math:`\mu'_{a^*} - \mu'_a` after it
+    (either may be negative). A learner that locks onto the first phase's best arm
+    pays linearly; one that weighs its estimates correctly (EXP3) does not.
+
+    Parameters
+    ----------
+    means, means_after : array_like(float, ndim=1)
+        Success probabilities before and after the switch (same K).
+    switch : float
+        Fraction of the horizon before the switch, in (0, 1).
+
+    Examples
+    --------
+    >>> b = SwitchingBandit([0.9, 0.1], [0.1, 0.9], switch=0.4)
+    >>> b.best_arm, b.phase_gaps()[0].tolist(), b.phase_gaps()[1].tolist()
+    (1, [-0.8, 0.0], [0.8, 0.0])
+    """
+
+    kind = "switching"
+
+    def __init__(self, means: Any, means_after: Any, *, switch: float,
+                 scale: float = 1.0) -> None:
+        super().__init__(means, scale=scale)
+        after = BernoulliBandit(means_after, scale=scale).means
+        if after.size != self.means.size:
+            raise InvalidModel(f"means_after has K={after.size} arms, expected K={self.K} "
+                               "(the same arms before and after the switch)")
+        self.means_after = after
+        self.switch = check_real("switch", switch, lower=0.0, upper=1.0, lower_open=True,
+                                 upper_open=True)
+
+    @property
+    def best_arm(self) -> int:
+        """The best fixed arm in hindsight."""
+        f = self.switch
+        return int(np.argmax(f * self.means + (1 - f) * self.means_after))
+
+    def phase_gaps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cost of each arm before and after the switch, against :attr:`best_arm`."""
+        a = self.best_arm
+        return (self.scale * (self.means[a] - self.means),
+                self.scale * (self.means_after[a] - self.means_after))
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """Average cost of each arm over the horizon (``>= 0``)."""
+        g1, g2 = self.phase_gaps()
+        return self.switch * g1 + (1 - self.switch) * g2
+
+    def __repr__(self) -> str:
+        fmt = {"precision": 4, "separator": ", "}
+        return (f"SwitchingBandit({np.array2string(self.means, **fmt)}, "
+                f"{np.array2string(self.means_after, **fmt)}, switch={self.switch:g})")
 
 
 class GaussianBandit(BanditInstance):

@@ -123,7 +123,8 @@ def _first_argmax(x):
 
 
 @njit(cache=True, parallel=True)
-def simulate_stochastic(alg, prm, mut, means, gaps, gauss, sigma, scale, block, T, ckpt,
+def simulate_stochastic(alg, prm, mut, means, gaps, means2, gaps2, switch, gauss, sigma,
+                        scale, block, T, ckpt,
                         arr_order, arr_start, delayed, ring, env_keys, alg_keys,
                         regret_out, pulls_out, sums_out, obs_out, rec_arms, rec_rewards,
                         record):
@@ -135,6 +136,8 @@ def simulate_stochastic(alg, prm, mut, means, gaps, gauss, sigma, scale, block, 
     in the bonus (0.5), forced-exploration exponent a (0: off; else a uniform arm with
     probability t^-a), importance weighting in EXP3 (1: on, 0: off)]; the defaults are
     the algorithm itself.
+    From round ``switch`` on, rewards have means ``means2`` and each pull costs
+    ``gaps2`` (a switching sequence; ``switch = T`` for a stationary bandit).
     Delayed feedback: the observation of round s is applied at the start of round
     ``arr`` (s + d_s + 1) — ``arr_order[arr_start[t]:arr_start[t+1]]`` lists the rounds
     whose feedback arrives at round t; pending observations wait in a ring buffer of
@@ -182,11 +185,20 @@ def simulate_stochastic(alg, prm, mut, means, gaps, gauss, sigma, scale, block, 
             # ---- choose
             arm = 0
             pa = 1.0
+            # planted forced exploration: a uniform arm with probability t^-a, from its own
+            # counter range so that the algorithm's stream is unchanged
+            forced = mut[2] > 0.0 and _u01(akey, (1 << 40) + t) < (t + 1.0) ** -mut[2]
             if alg == EXP3:
                 exp3_probs(logw, prm[0], p)
                 arm = _draw(p, _u01(akey, actr))
                 actr += 1
+                if forced:
+                    arm = min(int(_u01(akey, (1 << 41) + t) * K), K - 1)
                 pa = p[arm]
+            elif forced:
+                arm = min(int(_u01(akey, (1 << 41) + t) * K), K - 1)
+                if alg == EPS_GREEDY:
+                    actr += 1
             elif alg == ETC:
                 m = int(prm[0])
                 if t < m * K:
@@ -204,10 +216,6 @@ def simulate_stochastic(alg, prm, mut, means, gaps, gauss, sigma, scale, block, 
                         break
                 if alg == EPS_GREEDY:
                     actr += 1  # keep the stream aligned whatever the branch
-            elif mut[2] > 0.0 and _u01(akey, (1 << 40) + t) < (t + 1.0) ** -mut[2]:
-                # planted forced exploration: a uniform arm with probability t^-a (its own
-                # counter range, so the algorithm's stream is unchanged)
-                arm = min(int(_u01(akey, (1 << 41) + t) * K), K - 1)
             elif alg == UCB1:
                 bonus = mut[0] * prm[0] * math.sqrt(2.0 * math.log(t))
                 best = -np.inf
@@ -263,8 +271,12 @@ def simulate_stochastic(alg, prm, mut, means, gaps, gauss, sigma, scale, block, 
                 else:
                     arm = _first_argmax(mean)
             # ---- play
-            r = _reward(gauss, means, sigma, scale, block, ekey, t, arm, K)
-            reg += gaps[arm]
+            if t < switch:
+                r = _reward(gauss, means, sigma, scale, block, ekey, t, arm, K)
+                reg += gaps[arm]
+            else:
+                r = _reward(gauss, means2, sigma, scale, block, ekey, t, arm, K)
+                reg += gaps2[arm]
             pulls_out[s, arm] += 1
             if record:
                 rec_arms[s, t] = arm

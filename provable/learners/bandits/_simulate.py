@@ -20,7 +20,12 @@ from provable._validation import check_choice, check_int, check_real
 from provable.errors import InvalidArgument, InvalidType, NotSupported
 from provable.learners._random import as_seed_list, seed_keys
 from provable.learners.bandits import _kernels as _k
-from provable.learners.bandits._instances import BanditInstance, BernoulliBandit, GaussianBandit
+from provable.learners.bandits._instances import (
+    BanditInstance,
+    BernoulliBandit,
+    GaussianBandit,
+    SwitchingBandit,
+)
 
 __all__ = ["BanditResult", "ALGORITHMS", "MUTATIONS", "simulate", "default_checkpoints", "ucb1_index",
            "moss_index", "klucb_index", "exp3_probabilities", "exp3_gamma", "etc_default_m",
@@ -280,6 +285,8 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
     gaps = np.ascontiguousarray(instance.gaps, dtype=np.float64)
     rec_a = np.zeros((n, T) if record else (1, 1), np.int64)
 
+    if algorithm == "banker_omd" and isinstance(instance, SwitchingBandit):
+        raise NotSupported("algorithm='banker_omd' is not implemented for a SwitchingBandit")
     if algorithm in ("exp3", "banker_omd") and gauss:
         raise NotSupported(f"algorithm={algorithm!r} needs bounded rewards; got a GaussianBandit")
 
@@ -333,8 +340,16 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
     obs = np.zeros((n, K), np.int64)
     rec_r = np.zeros((n, T) if record else (1, 1))
     t0 = time.perf_counter()
+    if isinstance(instance, SwitchingBandit):
+        g1, g2 = instance.phase_gaps()
+        gaps = np.ascontiguousarray(g1, dtype=np.float64)
+        gaps2 = np.ascontiguousarray(g2, dtype=np.float64)
+        means2 = np.ascontiguousarray(instance.means_after, dtype=np.float64)
+        switch = int(round(instance.switch * T))
+    else:
+        means2, gaps2, switch = means, gaps, T
     _k.simulate_stochastic(_CODES[algorithm], np.asarray(prm, np.float64), mut, means, gaps,
-                           gauss,
+                           means2, gaps2, switch, gauss,
                            float(sigma), scale, int(instance.block), T, ckpt, order, start,
                            delayed, ring, env_keys, alg_keys, regret, pulls, sums, obs, rec_a,
                            rec_r, bool(record))
