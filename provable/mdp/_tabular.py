@@ -201,6 +201,11 @@ class TabularMDP:
         if sp.issparse(R):  # a sparse (S, A) reward: as small as the answer, kept dense
             R = _own_csr(R, name="R").toarray()
         R = as_real_array("R", R)
+        if np.isneginf(R).any() and not (np.isnan(R) | np.isposinf(R)).any():
+            idx = ", ".join(str(int(i)) for i in np.argwhere(np.isneginf(R))[0])
+            raise InvalidModel(f"R[{idx}] = -inf, expected a finite number; for an infeasible "
+                               "action use TabularMDP.from_state_action or from_quantecon, "
+                               "which treat R = -inf as an absent pair")
         check_finite_array("R", R)
         S, A = self.S, self.A
         if R.shape == (S, A):
