@@ -450,7 +450,8 @@ class InstanceSearch:
         worst = max(log, key=lambda r: r.excess) if log else None
         search: dict[str, Any] = {
             "name": self.name, "statement": stmt, "max_examples": max_examples,
-            "instances_tried": len(log), "seed": seed, "database": db_path,
+            "instances_tried": len(log) - int(st_["shrinks"]),
+            "instances_shrinking": int(st_["shrinks"]), "seed": seed, "database": db_path,
             "noisy": self.noisy, "n_seeds": self.n_seeds,
             "scores": [r.stat for r in log],
             "worst": None if worst is None else worst.row(),
@@ -461,7 +462,9 @@ class InstanceSearch:
                   "hline_label": f"threshold {self.threshold:g}",
                   "label": "searched instances", "style": "o"}
         data = {"search": search, "figure": figure}
-        tried = f"{len(log)} instances tried (budget {max_examples})"
+        n_shrink = int(st_["shrinks"])
+        tried = f"{len(log) - n_shrink} instances tried (budget {max_examples})" + (
+            f", {n_shrink} more while shrinking" if n_shrink else "")
         if found:
             inst, r = st_["last"]
             cex = {**r.row(), "shrink_steps": st_["shrinks"], "shrink_capped": st_["capped"],

@@ -26,6 +26,7 @@ QUICK = {c: pc.get_claim(c).params("quick") for c in
          ("ucb1.explicit_bound", "bon.kl_bound", "lstar.exact", "vi.iterations",
           "kl_rl.bayes_posterior", "lssl.recurrence_equals_convolution", "dual_rl.lp_duality",
           "oful.regret", "dpo.implicit_q")}
+QUICK["vi.certificate"] = QUICK["vi.iterations"]
 
 
 def _planted(claim_id: str) -> pc.Verdict:
@@ -156,12 +157,22 @@ def test_planted_oful_bound_is_found_on_one_dimension():
     assert v.measured > 0.05
 
 
+def test_planted_certificate_without_its_factor_is_found_on_two_states():
+    v = _planted("vi.certificate")
+    assert v.status == "violated", v.reason
+    mdp = _search._rebuild(_cex(v)["instance"])
+    assert mdp.S <= 2 and mdp.A == 1
+    # the true certificate holds on the same instance
+    assert pc.replay_search("vi.certificate", _cex(v)["instance"]).status == "holds"
+
+
 # ---------------------------------------------------------------------------
 # true statements hold, with the search reported
 
 
 @pytest.mark.parametrize("cid", ["bon.kl_bound", "lstar.exact", "vi.iterations",
-                                 "lssl.recurrence_equals_convolution", "dpo.implicit_q"])
+                                 "lssl.recurrence_equals_convolution", "dpo.implicit_q",
+                                 "vi.certificate"])
 def test_true_statements_hold_with_instances_tried(cid):
     v = run_search(cid, QUICK[cid], 0)
     assert v.status == "holds", v.reason

@@ -18,6 +18,7 @@ search                              statement searched                   planted
 ``dual_rl.lp_duality``              primal LP = dual LP = PI (rel 1e-8)  dual objective without 1/(1-g)
 ``oful.regret``                     P(R_t > Theorem-3 bound) <= delta    the bound with 4 replaced by 0.1
 ``dpo.implicit_q``                  beta log(pi*/pi_ref) = Q* - V*       the identity without V*
+``vi.certificate``                  ||V_VI - V*|| <= VI's error_bound    the bound times (1 - gamma)
 ==================================  ===================================  ====================================
 
 A claim experiment calls :func:`run_search` with its parameters: ``search_examples``
@@ -243,6 +244,44 @@ def _vi(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
 
 
 # ---------------------------------------------------------------------------
+# value iteration's certificate: its error bound covers the exact error
+
+
+@st.composite
+def certificate_mdps(draw: Any, max_states: int = 4, max_actions: int = 3) -> Any:
+    """Dense MDPs built to stress a certificate: gamma in [0.5, 0.999], rewards from
+    {0, 1, 1e3, 1e6} plus offsets in {0, +-1e-9, 1e-6} (near-ties between actions)."""
+    import provable as pv
+
+    g = draw(st.floats(0.5, 0.999))
+    S, A = draw(st.integers(1, max_states)), draw(st.integers(1, max_actions))
+    P = draw(pst.stochastic_matrices(S * A, S)).reshape(S, A, S)
+    base = draw(hnp.arrays(np.float64, (S, A), elements=st.sampled_from([0.0, 1.0, 1e3, 1e6])))
+    tie = draw(hnp.arrays(np.float64, (S, A),
+                          elements=st.sampled_from([0.0, 1e-9, -1e-9, 1e-6])))
+    return pv.TabularMDP(P, np.maximum(base + tie, 0.0), gamma=g)
+
+
+def _certificate_score(scale: Any, tol: float) -> Any:
+    def score(mdp: Any) -> float:
+        import provable as pv
+
+        res = pv.solvers.value_iteration(mdp, tol=tol, backend="numpy")
+        exact = np.array([float(v) for v in pv.solvers.exact_solve(mdp).V_exact])
+        err = float(np.abs(np.asarray(res.V, float) - exact).max())
+        bound = float(res.error_bound) * scale(float(mdp.gamma))
+        return err / bound if bound > 0 else (0.0 if err == 0 else math.inf)
+    return score
+
+
+def _vi_certificate(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
+    tol = float(params.get("tol", 1e-6))
+    return _pair("vi.certificate", certificate_mdps(), _certificate_score(lambda g: 1.0, tol),
+                 _certificate_score(lambda g: 1.0 - g, tol), threshold=1.0,
+                 what="||V_VI - V*_exact|| / VI's error_bound")
+
+
+# ---------------------------------------------------------------------------
 # LP duality: primal LP, dual (occupancy) LP and policy iteration agree
 
 
@@ -382,7 +421,9 @@ def _dpo(params: dict) -> tuple[InstanceSearch, InstanceSearch]:
 SEARCH_SPECS = {"ucb1.explicit_bound": _ucb1, "bon.kl_bound": _bon,
                 "kl_rl.bayes_posterior": _klrl, "lssl.recurrence_equals_convolution": _lssl,
                 "lstar.exact": _lstar, "vi.iterations": _vi, "dual_rl.lp_duality": _dual,
-                "oful.regret": _oful, "dpo.implicit_q": _dpo}
+                "oful.regret": _oful, "dpo.implicit_q": _dpo, "vi.certificate": _vi_certificate}
+#: claim id -> the searches it runs (the first is labelled "search" in its verdict)
+CLAIM_SEARCHES = {"vi.iterations": ("vi.iterations", "vi.certificate")}
 
 
 def searches(claim_id: str, params: dict) -> tuple[InstanceSearch, InstanceSearch]:
@@ -410,7 +451,8 @@ def _builder(claim_id: str, which: int) -> Any:
 
 # every search registered at import (for replay_search), with the quick parameters, and a
 # builder for the parameters a verdict's replay line names
-_DEFAULTS = {"ucb1.explicit_bound": {"T": 10_000}, "vi.iterations": {"tol": 1e-6}}
+_DEFAULTS = {"ucb1.explicit_bound": {"T": 10_000}, "vi.iterations": {"tol": 1e-6},
+             "vi.certificate": {"tol": 1e-6}}
 for _cid in SEARCH_SPECS:
     searches(_cid, _DEFAULTS.get(_cid, {}))
     register_builder(_cid, _builder(_cid, 0))
@@ -422,4 +464,7 @@ def with_claim_search(v: Verdict, claim_id: str, params: dict, seed: int) -> Ver
     (:func:`~provable.proofs_checks.with_search`)."""
     from provable.proofs_checks._search import with_search
 
-    return with_search(v, run_search(claim_id, params, seed))
+    for i, name in enumerate(CLAIM_SEARCHES.get(claim_id, (claim_id,))):
+        v = with_search(v, run_search(name, params, seed),
+                        label="search" if i == 0 else f"search {name}")
+    return v
