@@ -32,8 +32,9 @@ from provable.learners.tabular_rl._episodic import (
     run_episodes,
 )
 from provable.learners.tabular_rl._instances import hard_bandit_mdp
+from provable.learners.tabular_rl._q_learning import QLearningResult, q_learning
 
 __all__ = ["ALGORITHMS", "EpisodicResult", "actor_critic", "behaviour_cloning", "dueling_rl",
            "enumerate_policies", "expected_features", "hard_bandit_mdp", "kl_regularised_plan",
-           "logistic_mle", "maxinp_pair", "policy_value", "run_episodes", "sample_trajectories",
-           "trajectory_kl"]
+           "logistic_mle", "maxinp_pair", "policy_value", "q_learning", "QLearningResult",
+           "run_episodes", "sample_trajectories", "trajectory_kl"]
