@@ -159,7 +159,7 @@ _UCB1_INSTANCES = ([0.9, 0.8], [0.8, 0.5, 0.3], [0.7, 0.5, 0.5, 0.5, 0.5])
     budgets={"quick": {"T": 10_000, "n_seeds": 16, "search_examples": 30, "search_seeds": 8},
              "full": {"T": 1_000_000, "n_seeds": 64, "search_examples": 200,
                       "search_seeds": 16, "search_T": 100_000}},
-    expected_seconds={"quick": 6.0, "full": 120.0},
+    expected_seconds={"quick": 6.0, "full": 80.0},
     mutants=(_NO_BONUS, _BONUS_TENTH, _NEGATED, _QUARTER, _FORCED),
 )
 def _ucb1_explicit_bound(params: dict, seed: int) -> Verdict:

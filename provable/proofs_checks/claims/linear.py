@@ -106,7 +106,7 @@ def _lsvi_ucb_regret(params: dict, seed: int) -> Verdict:
                        "search_examples": 30, "search_T": 2000, "search_seeds": 8},
              "full": {"T_min": 100, "T_max": 100_000, "points": 10, "n_seeds": 16,
                       "search_examples": 200, "search_T": 10_000, "search_seeds": 16}},
-    expected_seconds={"quick": 2.5, "full": 60.0},
+    expected_seconds={"quick": 2.5, "full": 35.0},
 )
 def _oful_regret(params: dict, seed: int) -> Verdict:
     from provable.learners.linear_rl import linucb, oful, random_linear_bandit

@@ -56,7 +56,7 @@ def _random_mdps(n: int, S_max: int, A_max: int, seed: int, gamma: float = 0.9):
            "1/(1-gamma) factor. Search: hypothesis over dense MDPs (S <= S_max, A <= A_max, "
            "gamma in [0.5, 0.9], rewards in [0, 1]): primal and dual LP values against PI to "
            "rel 1e-8; the dual objective without 1/(1-gamma) must be found and shrunk.",
-    expected_seconds={"quick": 3.0, "full": 60.0},
+    expected_seconds={"quick": 3.0, "full": 50.0},
 )
 def _dual_rl(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -301,7 +301,7 @@ def _tmix(params: dict, seed: int) -> Verdict:
            "[0.5, 0.999], rewards up to 1e6 and near-ties (offsets 1e-9): the error of "
            "pv.solvers.value_iteration against the exact rational V* is at most its "
            "error_bound; the bound times (1 - gamma) must be found too.",
-    expected_seconds={"quick": 7.0, "full": 90.0},
+    expected_seconds={"quick": 7.0, "full": 30.0},
 )
 def _vi_iterations(params: dict, seed: int) -> Verdict:
     import provable as pv
