@@ -40,38 +40,52 @@ def modulus_from_sums(top: float, width: int, gamma: float) -> tuple[float, floa
 def certify_backup(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, width: int, A: int
                    ) -> tuple[float, float, float, float, np.ndarray, bool]:
     """``(bound, residual, rounding, kappa, Q, finite)`` for ``V``: one pass over the
-    (S*A, S) dense or CSR ``P2`` computes ``P2 @ [V, 1]``, the backup and the row sums.
+    (S*A, S) dense or CSR ``P2`` (a numba kernel) computes the backup and the row sums.
     Raises :class:`~provable.errors.InvalidModel` when ``kappa >= 1``."""
+    import scipy.sparse as sp
+
+    from provable.backends import _numba_kernels as k
+    from provable.backends._dispatch import PARALLEL_MIN_WORK
+
     S = V.shape[0]
-    X = np.empty((S, 2))
-    X[:, 0] = V
-    X[:, 1] = 1.0
-    with np.errstate(all="ignore"):
-        Y = np.asarray(P2 @ X)
-        t = gamma * Y[:, 0]
-        q = r + t
-    top = float(Y[:, 1].max())
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    r = np.ascontiguousarray(r, dtype=np.float64)
+    q = np.empty(S * A)
+    TV = np.empty(S)
+    tops = np.empty(S)
+    tmaxs = np.empty(S)
+    if sp.issparse(P2):
+        par = P2.nnz >= PARALLEL_MIN_WORK
+        (k.certify_sweep_csr_par if par else k.certify_sweep_csr)(
+            P2.data, P2.indices, P2.indptr, r, gamma, V, q, TV, tops, tmaxs)
+    else:
+        P2 = np.ascontiguousarray(P2, dtype=np.float64)
+        par = P2.size >= PARALLEL_MIN_WORK
+        (k.certify_sweep_dense_par if par else k.certify_sweep_dense)(
+            P2, r, gamma, V, q, TV, tops, tmaxs)
+    top = float(tops.max())
     rho, kappa = modulus_from_sums(top, width, gamma)
     if not kappa < 1.0:
-        row = int(np.argmax(Y[:, 1]))
+        row = int(np.argmax(tops))
         raise InvalidModel(
-            f"gamma={gamma!r} times the sum of row P[{row // A}, {row % A}, :] "
-            f"({top:.17g}) is {gamma * top:.17g} (rounded up {kappa:.17g}), expected < 1: "
+            f"gamma={gamma!r} times the largest row sum of P (a row P[{row}, a, :], "
+            f"{top:.17g}) is {gamma * top:.17g} (rounded up {kappa:.17g}), expected < 1: "
             "the Bellman operator of this model is not a contraction, so no value can "
             "be certified (rows may sum to 1 +- tol; lower tol or gamma)")
     Q = q.reshape(S, A)
-    finite = bool(np.isfinite(V).all() and np.isfinite(q).all())
+    finite = bool(np.isfinite(V).all() and np.isfinite(TV).all() and np.isfinite(q).all())
     if not finite:
         return np.inf, np.inf, np.inf, kappa, Q, False
     vmax = float(np.abs(V).max(initial=0.0))
-    with np.errstate(over="ignore"):
-        dot = gamma_n(width) * rho * vmax + width * _ETA
-        E = (gamma * dot + _UNIT * float(np.abs(t).max()) + _ETA
-             + _UNIT * float(np.abs(q).max())) * (1 + 8 * _UNIT)
-        TV = Q.max(axis=1)
-        res = float(np.abs(TV - V).max()) * (1 + 2 * _UNIT)
-        denom = (1.0 - kappa) * (1 - 2 * _UNIT)
-        bound = _up((res + E) / denom * (1 + 4 * _UNIT))
+    # python floats from here on: an overflow gives inf (reported), not a warning
+    tmax = float(tmaxs.max())
+    dot = gamma_n(width) * rho * vmax + width * _ETA
+    E = (gamma * dot + _UNIT * tmax + _ETA
+         + _UNIT * (float(np.abs(r).max()) + tmax)) * (1 + 8 * _UNIT)
+    res = float(max(TV.max() - V.min(), V.max() - TV.min(), 0.0) if vmax > 1e307 else
+                np.abs(TV - V).max()) * (1 + 2 * _UNIT)
+    denom = (1.0 - kappa) * (1 - 2 * _UNIT)
+    bound = _up((res + E) / denom * (1 + 4 * _UNIT))
     if not np.isfinite(bound):
         return np.inf, np.inf, np.inf, kappa, Q, False
     return bound, res, float(E), kappa, Q, True

@@ -388,3 +388,71 @@ def topological_order(n, indptr, indices):
                 order[tail] = d
                 tail += 1
     return order[:tail]
+
+
+def _certify_sweep_dense(P2, r, gamma, V, Q, TV, top, tmax):
+    """One backup ``Q = r + gamma P V`` with the row sums of P, in one pass over P:
+    per state, the largest row sum (``top``), the largest ``|gamma P V|`` (``tmax``)
+    and ``TV = max_a Q``. Any summation order keeps Higham's bound, so the dot
+    products may be vectorised."""
+    S = V.shape[0]
+    A = P2.shape[0] // S
+    for s in prange(S):
+        best = -np.inf
+        tp = 0.0
+        tm = 0.0
+        for a in range(A):
+            row = s * A + a
+            acc = 0.0
+            sm = 0.0
+            for j in range(S):
+                p = P2[row, j]
+                acc += p * V[j]
+                sm += p
+            t = gamma * acc
+            q = r[row] + t
+            Q[row] = q
+            if not (q <= best):  # NaN propagates
+                best = q
+            if sm > tp:
+                tp = sm
+            if not (abs(t) <= tm):
+                tm = abs(t)
+        TV[s] = best
+        top[s] = tp
+        tmax[s] = tm
+
+
+def _certify_sweep_csr(data, indices, indptr, r, gamma, V, Q, TV, top, tmax):
+    """:func:`_certify_sweep_dense` for a CSR (S*A, S) P."""
+    S = V.shape[0]
+    A = (indptr.shape[0] - 1) // S
+    for s in prange(S):
+        best = -np.inf
+        tp = 0.0
+        tm = 0.0
+        for a in range(A):
+            row = s * A + a
+            acc = 0.0
+            sm = 0.0
+            for k in range(indptr[row], indptr[row + 1]):
+                p = data[k]
+                acc += p * V[indices[k]]
+                sm += p
+            t = gamma * acc
+            q = r[row] + t
+            Q[row] = q
+            if not (q <= best):
+                best = q
+            if sm > tp:
+                tp = sm
+            if not (abs(t) <= tm):
+                tm = abs(t)
+        TV[s] = best
+        top[s] = tp
+        tmax[s] = tm
+
+
+certify_sweep_dense, certify_sweep_dense_par = serial_and_parallel(_certify_sweep_dense,
+                                                                   fastmath=_FM)
+certify_sweep_csr, certify_sweep_csr_par = serial_and_parallel(_certify_sweep_csr, fastmath=_FM)

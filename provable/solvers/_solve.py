@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -94,15 +95,22 @@ def _target(name: str) -> Callable[..., SolveResult]:
 _OWN = ("mdp", "tol", "backend", "method")
 
 
-def method_options(name: str) -> list[str]:
-    """Names of the options ``solve(..., method=name, **options)`` accepts."""
+@functools.cache
+def _options(name: str) -> tuple[str, ...]:
     import inspect
 
     params = inspect.signature(_target(name)).parameters
-    return [p for p in params if p not in _OWN]
+    return tuple(p for p in params if p not in _OWN)
+
+
+def method_options(name: str) -> list[str]:
+    """Names of the options ``solve(..., method=name, **options)`` accepts."""
+    return list(_options(name))
 
 
 def _check_options(name: str, options: dict[str, Any]) -> None:
+    if not options:
+        return
     valid = method_options(name)
     unknown = [k for k in options if k not in valid]
     if unknown:
