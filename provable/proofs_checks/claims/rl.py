@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from provable.bounds._citation import Citation
-from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict
+from provable.proofs_checks._claim import Mutant, claim, flags_verdict, rate_verdict
 from provable.proofs_checks._report import figure_spec
 from provable.proofs_checks._verdict import Verdict
 
@@ -22,21 +22,43 @@ _JIN = dict(title="Is Q-learning Provably Efficient?", authors="Jin, Allen-Zhu, 
 
 
 def _regret_experiment(params: dict, seed: int, algorithm: str, c: float) -> Verdict:
+    """Worst member of the gap family at every checkpoint (mean over seeds), as the
+    bandit claims do: a fixed gap lets an under-exploring learner settle into log T."""
     from provable.learners.tabular_rl import hard_bandit_mdp, run_episodes
 
-    fh = hard_bandit_mdp(A=params["A"], H=params["H"], gap=params["gap"])
+    c = float(params.get("c", c))
     K = params["K"]
     seeds = np.arange(params["seeds"]) + 1000 * seed
     ks = np.unique(np.geomspace(params["K_min"], K, params["points"]).astype(int))
-    res = run_episodes(algorithm, fh, K, seeds, c=c)
-    ys = res.cumulative_regret[:, ks - 1]
-    ctrl = run_episodes("eps_greedy_q", fh, K, seeds, epsilon=params["control_epsilon"])
-    cys = ctrl.cumulative_regret[:, ks - 1]
-    T = ks * fh.horizon
+    gaps = list(params.get("gaps", [params["gap"]]))
+
+    def worst(alg: str, **opts) -> tuple[np.ndarray, list]:
+        runs = []
+        for g in gaps:
+            fh = hard_bandit_mdp(A=params["A"], H=params["H"], gap=g)
+            runs.append(run_episodes(alg, fh, K, seeds, **opts).cumulative_regret[:, ks - 1])
+        runs = np.array(runs)                       # (member, seed, checkpoint)
+        j = np.argmax(runs.mean(axis=1), axis=0)    # worst member per checkpoint
+        return runs[j, :, np.arange(ks.size)].T, [float(gaps[i]) for i in j]
+
+    ys, worst_gap = worst(algorithm, c=c)
+    cys, _ = worst("eps_greedy_q", epsilon=params["control_epsilon"])
+    T = ks * params["H"]
     return rate_verdict(T, np.maximum(ys, 1e-12), expected=0.5, kind="upper", tol=0.1,
                         var="T", seed=seed, control_ys=cys,
-                        extra={"algorithm": algorithm, "c": c, "K": K,
+                        extra={"algorithm": algorithm, "c": c, "K": K, "gaps": gaps,
+                               "worst_gap": worst_gap,
                                "mean_regret": ys.mean(axis=0).tolist()})
+
+
+def _bonus_mutants(c: float) -> tuple[Mutant, ...]:
+    return (
+        Mutant("no_bonus", "exploration bonus removed (greedy value iteration on the "
+               "empirical model): locks onto a worse first action", {"c": 0.0}),
+        Mutant("bonus_x0.1", "bonus scaled by 0.1: under-explores the small gaps",
+               {"c": 0.1 * c}),
+        Mutant("bonus_x0.01", "bonus scaled by 0.01: nearly greedy", {"c": 0.01 * c}),
+    )
 
 
 @claim(
@@ -45,24 +67,28 @@ def _regret_experiment(params: dict, seed: int, algorithm: str, c: float) -> Ver
               "exponent in T is at most 1/2.",
     kind="rate_upper",
     citation=Citation(**_AZAR, note=(
-        "UCBVI-BF (bonus_2) run with c = 0.1 times the paper's bonus constants: at c = 1 the "
-        "bonus exceeds H until N ~ 10^4 visits per pair, so the quick budget would only see "
-        "the linear burn-in. Values clipped at H - h instead of H (still optimistic). Fixed "
-        "instance (bandit-in-an-MDP, A = 4, H = 5, gap 0.2): an upper-bound check only; on a "
-        "fixed instance the asymptotic regret is logarithmic.")),
+        "UCBVI-BF (bonus_2) with the paper's bonus constants (c = 1). Values clipped at "
+        "H - h instead of H (still optimistic). Instances: the bandit-in-an-MDP lower-bound "
+        "construction (A = 4, H = 5) with gaps 0.02 ... 0.4; the worst gap at each horizon "
+        "is kept, so a learner that settles on a fixed gap cannot pass by showing log T.")),
     rate_id="ucbvi.regret",
-    budgets={"quick": {"A": 4, "H": 5, "gap": 0.2, "K": 20000, "K_min": 200, "points": 6,
-                       "seeds": 16, "control_epsilon": 0.2},
-             "full": {"A": 4, "H": 5, "gap": 0.2, "K": 300000, "K_min": 300, "points": 10,
-                      "seeds": 64, "control_epsilon": 0.2}},
-    design="hard_bandit_mdp(A=4, H=5, gap=0.2), cumulative expected regret at 6 checkpoints "
-           "K in [200, 20000], 16 seeds; log-log slope in T = KH <= 0.5 + 0.1. Control: a "
-           "planted wrong algorithm (Q-learning without bonus, epsilon-greedy with "
-           "epsilon = 0.2: linear regret) judged against the same 0.5.",
-    expected_seconds={"quick": 2.0, "full": 60.0},
+    budgets={"quick": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.02, 0.05, 0.1, 0.2, 0.4],
+                       "K": 20000, "K_min": 200, "points": 6, "seeds": 16,
+                       "control_epsilon": 0.2},
+             "full": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
+                      "K": 300000, "K_min": 300, "points": 10, "seeds": 64,
+                      "control_epsilon": 0.2}},
+    design="hard_bandit_mdp(A=4, H=5) over gaps {0.02, 0.05, 0.1, 0.2, 0.4} (the family of "
+           "the Omega(sqrt(HSAT)) lower bound), worst gap per checkpoint, cumulative expected "
+           "regret at 6 checkpoints K in [200, 20000], 16 seeds; log-log slope in T = KH <= "
+           "0.5 + 0.1, UCBVI-BF with the paper's constants (Azar et al. 2017, Alg. 4). "
+           "Control: a planted wrong algorithm (Q-learning without bonus, epsilon-greedy "
+           "with epsilon = 0.2: linear regret) on the same family.",
+    expected_seconds={"quick": 15.0, "full": 600.0},
+    mutants=_bonus_mutants(1.0),
 )
 def _ucbvi(params: dict, seed: int) -> Verdict:
-    return _regret_experiment(params, seed, "ucbvi_b", 0.1)
+    return _regret_experiment(params, seed, "ucbvi_b", 1.0)
 
 
 @claim(
@@ -72,17 +98,21 @@ def _ucbvi(params: dict, seed: int) -> Verdict:
     kind="rate_upper",
     citation=Citation(**_JIN, note=(
         "Jin et al. leave the bonus constant c unspecified; c = 0.1 is used (at c = 1 the "
-        "bonus sqrt(H^3 iota / t) keeps every Q at H for the whole quick budget). Learning "
-        "rate (H+1)/(H+t) and time-inhomogeneous tables as in the paper. Fixed instance: an "
-        "upper-bound check only.")),
+        "bonus sqrt(H^3 iota / t) keeps every Q at H for the whole quick budget: slope 1.0). "
+        "Learning rate (H+1)/(H+t) and time-inhomogeneous tables as in the paper. "
+        "Instances: the gap family of ucbvi.regret, worst gap per checkpoint.")),
     rate_id="qlearning_ucb_h.regret",
-    budgets={"quick": {"A": 4, "H": 5, "gap": 0.2, "K": 20000, "K_min": 200, "points": 6,
-                       "seeds": 16, "control_epsilon": 0.2},
-             "full": {"A": 4, "H": 5, "gap": 0.2, "K": 300000, "K_min": 300, "points": 10,
-                      "seeds": 64, "control_epsilon": 0.2}},
-    design="As ucbvi.regret with Q-learning UCB-H (c = 0.1); control: epsilon-greedy "
-           "Q-learning without bonus.",
-    expected_seconds={"quick": 2.0, "full": 60.0},
+    budgets={"quick": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.02, 0.05, 0.1, 0.2, 0.4],
+                       "K": 20000, "K_min": 200, "points": 6, "seeds": 16,
+                       "control_epsilon": 0.2},
+             "full": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
+                      "K": 300000, "K_min": 300, "points": 10, "seeds": 64,
+                      "control_epsilon": 0.2}},
+    design="As ucbvi.regret (worst gap of the lower-bound family per checkpoint) with "
+           "Q-learning UCB-H, c = 0.1 (a named variant: Jin et al. leave c unspecified); "
+           "control: epsilon-greedy Q-learning without bonus.",
+    expected_seconds={"quick": 10.0, "full": 400.0},
+    mutants=_bonus_mutants(0.1),
 )
 def _ql(params: dict, seed: int) -> Verdict:
     return _regret_experiment(params, seed, "ql_ucb_h", 0.1)
