@@ -432,3 +432,30 @@ def test_errors_are_provable_errors():
                  ([np.eye(3)], np.zeros(4))):
         with pytest.raises(ProvableError):
             build(P, R)
+
+
+# ------------------------------------------------------------------ example.py / util.py docstrings
+def test_example_rand_docstring():
+    """example.py rand docstring: rand(4, 3) after numpy.random.seed(0) (P[0] and R[0]
+    rows as printed, 8 digits), and rand(100, 5, is_sparse=True): 3296 stored entries in
+    P[0] and R[0], equal nnz in P[1] and R[1]; the models build, sparse stays sparse."""
+    P, R = ex.rand(4, 3, rs=np.random.RandomState(0))
+    assert np.abs(P[0, 0] - [0.21977283, 0.14889403, 0.30343592, 0.32789723]).max() < 5e-9
+    assert np.abs(P[2, 3] - [0.0, 0.0, 1.0, 0.0]).max() == 0
+    assert np.abs(R[0, 0] - [-0.23311696, 0.58345008, 0.05778984, 0.13608912]).max() < 5e-9
+    assert np.abs(R[2, 2] - [-0.13716313, 0.0, 0.0, 0.0]).max() < 5e-9
+    m = build(P, R)
+    assert np.abs(m.R - (P * R).sum(axis=2).T).max() < 1e-15
+    Psp, Rsp = ex.rand(100, 5, is_sparse=True, rs=np.random.RandomState(0))
+    assert (len(Psp), len(Rsp)) == (5, 5)
+    assert Psp[0].nnz == Rsp[0].nnz == 3296 and Psp[1].nnz == Rsp[1].nnz
+    ms = build(Psp, Rsp)
+    assert ms.sparse and ms.P.nnz == sum(p.nnz for p in Psp)
+
+
+def test_util_check_docstring():
+    """util.py check docstring: rand(100, 5) is valid; a random P (5, 100, 100) is not."""
+    P_valid, R_valid = ex.rand(100, 5, rs=np.random.RandomState(1))
+    build(P_valid, R_valid)
+    with pytest.raises(InvalidModel, match=r"P\[action 0\]\[0, :\] sums to"):
+        build(rng.rand(5, 100, 100), R_valid)
