@@ -92,8 +92,9 @@ def _softmax_into(z: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover -
 
 
 @njit(cache=True)
-def _selfplay_kernel(A: np.ndarray, etas: np.ndarray, optimistic: bool, X: np.ndarray,
-                     Y: np.ndarray, gap: np.ndarray, last_gap: np.ndarray) -> None:  # pragma: no cover
+def _selfplay_kernel(A: np.ndarray, etas: np.ndarray, optimistic: bool, hint: float,
+                     X: np.ndarray, Y: np.ndarray, gap: np.ndarray,
+                     last_gap: np.ndarray) -> None:  # pragma: no cover
     m, n = A.shape
     T = etas.size
     Lx = np.zeros(m)   # cumulative losses of the row player (A y)
@@ -107,8 +108,8 @@ def _selfplay_kernel(A: np.ndarray, etas: np.ndarray, optimistic: bool, X: np.nd
     for t in range(T):
         e = etas[t]
         if optimistic:
-            _softmax_into(-e * (Lx + lx_prev), x)
-            _softmax_into(e * (Gy + gy_prev), y)
+            _softmax_into(-e * (Lx + hint * lx_prev), x)
+            _softmax_into(e * (Gy + hint * gy_prev), y)
         else:
             _softmax_into(-e * Lx, x)
             _softmax_into(e * Gy, y)
@@ -127,7 +128,7 @@ def _selfplay_kernel(A: np.ndarray, etas: np.ndarray, optimistic: bool, X: np.nd
 
 
 def matrix_game_selfplay(A: Any, T: int, *, method: str = "hedge", eta: float = 0.1,
-                         schedule: str = "constant") -> GameResult:
+                         schedule: str = "constant", hint_weight: float = 1.0) -> GameResult:
     r"""Both players of a zero-sum matrix game run (optimistic) Hedge against each other.
 
     Hedge: :math:`x_t \propto \exp(-\eta_t\sum_{s<t} A y_s)`; optimistic Hedge adds the last
@@ -147,6 +148,9 @@ def matrix_game_selfplay(A: Any, T: int, *, method: str = "hedge", eta: float = 
         Step size.
     schedule : {"constant", "anytime"}
         ``"anytime"`` uses :math:`\eta_t = \eta/\sqrt t`.
+    hint_weight : float, default 1
+        Weight of the last loss in the optimistic hint (1 is optimistic Hedge; other
+        values plant a mistake, e.g. -1 a sign error).
 
     Returns
     -------
@@ -169,7 +173,9 @@ def matrix_game_selfplay(A: Any, T: int, *, method: str = "hedge", eta: float = 
     m, n = A.shape
     X, Y = np.empty((T, m)), np.empty((T, n))
     gap, last_gap = np.empty(T), np.empty(T)
-    _selfplay_kernel(np.ascontiguousarray(A), etas, method == "optimistic_hedge", X, Y, gap,
+    hint_weight = check_real("hint_weight", hint_weight)
+    _selfplay_kernel(np.ascontiguousarray(A), etas, method == "optimistic_hedge", hint_weight,
+                     X, Y, gap,
                      last_gap)
     return GameResult(method=method, x=X, y=Y, x_avg=X.mean(axis=0), y_avg=Y.mean(axis=0),
                       gap=gap, last_gap=last_gap, params={"eta": eta, "schedule": schedule})
