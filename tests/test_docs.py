@@ -134,3 +134,15 @@ def test_speedup_chart_numbers_are_those_of_the_performance_page():
     text = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
     for label, x, _ in _load("gen_figures").SUMMARY_SPEEDUPS:
         assert f"{x:g}x" in text or f"{x}x" in text, (label, x)
+
+
+def test_api_reference_turns_rest_roles_into_maths_and_code():
+    if not _have("griffe"):
+        pytest.skip("docs extra not installed")
+    mod = _load("griffe_rst_roles")
+    text = ("Fit :math:`s(x) \\approx c x^b` with :func:`~provable.proofs_checks.fit_exponent`"
+            " (:class:`provable.bounds.Rate`).\n\n    .. math::\n\n        lo = s_- + e\n\n"
+            "    After.")
+    assert mod.rewrite(text) == (
+        "Fit \\(s(x) \\approx c x^b\\) with `fit_exponent` (`provable.bounds.Rate`).\n\n"
+        "    \\[\n    lo = s_- + e\n    \\]\n\n    After.")
