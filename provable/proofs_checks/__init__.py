@@ -30,6 +30,7 @@ from provable.proofs_checks._search import (
     falsify,
     replay_search,
     with_search,
+    worst_case_curve,
 )
 from provable.proofs_checks._stats import (
     MIN_SEEDS,
@@ -69,5 +70,6 @@ __all__ = [
     "verify",
     "verify_all",
     "with_search",
+    "worst_case_curve",
     "write_report",
 ]

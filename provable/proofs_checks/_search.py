@@ -56,7 +56,7 @@ from provable.proofs_checks._verdict import Verdict
 
 __all__ = ["InstanceSearch", "ScoreError", "describe", "falsify", "get_search", "register",
            "register_builder", "replay_search", "search_database", "with_search",
-           "SEARCH_DB_ENV"]
+           "worst_case_curve", "SEARCH_DB_ENV"]
 
 #: Environment variable naming the example-database directory of searches that run
 #: with ``database="auto"`` (set by the claim runner to ``<out>/cache/search``).
@@ -366,10 +366,21 @@ class InstanceSearch:
             search: instances tried, scores in search order, the worst instance, the
             counterexample and its replay line.
         """
-        from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
-
         max_examples = check_int("max_examples", max_examples, min_value=1)
         seed = check_int("seed", seed, min_value=0)
+        log, st_, found, db_path = self._search(max_examples, seed, database)
+        try:
+            return self._verdict(log, st_, found, seed, max_examples, db_path)
+        except _ScoreRaised as e:  # while confirming on fresh seeds
+            raise ScoreError(f"score raised {type(e.error).__name__}: {e.error} on the "
+                             f"instance {e.text} (fresh seeds)") from e.error
+
+    def _search(self, max_examples: int, seed: int, database: Any
+                ) -> tuple[list[_Scored], dict[str, Any], bool, str | None]:
+        """Run hypothesis: the scored instances in order, the search state, whether a
+        counterexample was found, and the database directory."""
+        from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
+
         db, db_path = search_database(database, self._db_name())
         seeds = _search_seeds(seed, self.n_seeds) if self.noisy else None
         memo: dict[str, _Scored] = {}
@@ -425,11 +436,7 @@ class InstanceSearch:
             text, err = st_["raised"] or (e.text, e.error)
             raise ScoreError(f"score raised {type(err).__name__}: {err} on the instance "
                              f"{text} (shrunk by hypothesis)") from err
-        try:
-            return self._verdict(log, st_, found, seed, max_examples, db_path)
-        except _ScoreRaised as e:  # while confirming on fresh seeds
-            raise ScoreError(f"score raised {type(e.error).__name__}: {e.error} on the "
-                             f"instance {e.text} (fresh seeds)") from e.error
+        return log, st_, found, db_path
 
     def _db_name(self) -> str:
         key = f"{self.name}|{self.kind}|{self.threshold!r}|{self.tol!r}|{self.n_seeds}"
@@ -757,6 +764,86 @@ def falsify(strategy: Any, score: Callable[..., Any], *, threshold: float = 0.0,
                             f"false statement either (control: {cv['status']}), so this is "
                             "no evidence")
     return v
+
+
+class _Maximise(InstanceSearch):
+    """A search that only steers towards the largest score (no statement to break)."""
+
+    def _bad(self, r: _Scored) -> bool:
+        return False
+
+
+def worst_case_curve(strategy: Any, measure: Callable[[Any, Any, np.ndarray], Any], xs: Any,
+                     *, n_seeds: int = 8, confirm_seeds: int | None = None,
+                     max_examples: int = 30, seed: int = 0, database: Any = None,
+                     name: str = "") -> tuple[np.ndarray, list[str]]:
+    """The worst instance at each grid point, found by search, and its values on fresh seeds.
+
+    For a rate whose worst case is not known in closed form: at each ``x`` of the grid,
+    hypothesis searches ``strategy`` for the instance that maximises the mean of
+    ``measure(instance, x, seeds)`` (one value per seed: a regret at horizon ``x``, a
+    sample count at accuracy ``x``), and that instance is measured again on fresh seeds
+    (the search's maximum is biased upwards). The result feeds
+    :func:`~provable.proofs_checks.rate_verdict` like any per-seed curve.
+
+    Parameters
+    ----------
+    strategy : hypothesis.strategies.SearchStrategy
+        The instances.
+    measure : callable
+        ``measure(instance, x, seeds) -> (n_seeds,)`` positive values.
+    xs : array_like
+        The grid.
+    n_seeds, confirm_seeds : int
+        Seeds per instance during the search, and fresh seeds of the returned curve
+        (default ``2 * n_seeds``).
+    max_examples, seed, database, name
+        Search budget per grid point, seed, example database and name (see
+        :meth:`InstanceSearch.run`).
+
+    Returns
+    -------
+    ys : ndarray (confirm_seeds, len(xs))
+        Per-seed values of the worst instance found at each ``x``, on fresh seeds.
+    worst : list of str
+        The worst instance at each ``x``, printed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import strategies as st
+    >>> xs = np.array([10.0, 100.0, 1000.0])
+    >>> ys, worst = worst_case_curve(st.sampled_from([0.5, 1.0]),
+    ...                              lambda c, x, seeds: x ** c * np.ones(len(seeds)), xs,
+    ...                              max_examples=5)
+    >>> worst, ys[0].tolist()
+    (['1.0', '1.0', '1.0'], [10.0, 100.0, 1000.0])
+    """
+    xs = np.asarray(xs, dtype=float)
+    if xs.ndim != 1 or xs.size == 0:
+        raise InvalidArgument(f"xs has shape {xs.shape}, expected a non-empty 1-D grid")
+    n_seeds = check_int("n_seeds", n_seeds, min_value=2)
+    m = n_seeds * 2 if confirm_seeds is None else check_int("confirm_seeds", confirm_seeds,
+                                                             min_value=2)
+    cols, worst = [], []
+    for j, x in enumerate(xs):
+        def score(inst: Any, seeds: np.ndarray, _x: float = float(x)) -> Any:
+            return measure(inst, _x, seeds)
+
+        s = _Maximise(f"{name}@{x:g}" if name else "", strategy, score, threshold=0.0,
+                      n_seeds=n_seeds, confirm_seeds=m, what=f"measure at x = {x:g}")
+        log, _, _, _ = s._search(check_int("max_examples", max_examples, min_value=1),
+                                 check_int("seed", seed, min_value=0) + j, database)
+        if not log:
+            raise InvalidArgument(f"the strategy produced no instance at x={x:g}")
+        w = max(log, key=lambda r: r.stat)
+        vals = np.asarray(measure(w.obj, float(x), _fresh_seeds(seed + j, m)), float)
+        if vals.shape != (m,):
+            raise InvalidArgument(f"measure(..., x={x:g}, seeds) has shape {vals.shape}, "
+                                  f"expected ({m},)")
+        cols.append(vals)
+        worst.append(w.text)
+    return np.array(cols).T, worst
 
 
 def with_search(v: Verdict, sv: Verdict, label: str = "search") -> Verdict:

@@ -382,3 +382,40 @@ def test_unknown_search_and_bad_replay_text():
         pc.replay_search("no.such.search", "1")
     with pytest.raises(InvalidArgument, match="cannot be rebuilt"):
         pc.replay_search("vi.iterations", "TabularMDP(")
+
+
+# ---------------------------------------------------------------------------
+# rates whose worst case is searched at each grid point
+
+
+def _power_family(exponent_of):
+    """measure(c, x, seeds): x^exponent_of(c) with 5 % lognormal noise per seed."""
+    def measure(c, x, seeds):
+        rng = np.random.default_rng([int(seeds[0]), int(round(c * 1e6)), int(x)])
+        return x ** exponent_of(c) * rng.lognormal(0.0, 0.05, len(seeds))
+    return measure
+
+
+XS = np.geomspace(10, 1e4, 7)
+
+
+def test_worst_case_curve_finds_the_instance_that_breaks_a_rate():
+    # every fixed instance c grows like x^(0.5 + 0.5 c): O(x^0.5) holds on c = 0 and fails
+    # on the worst case (c = 1, exponent 1)
+    measure = _power_family(lambda c: 0.5 + 0.5 * c)
+    fixed = np.array([measure(0.0, x, np.arange(16)) for x in XS]).T
+    v0 = pc.rate_verdict(XS, fixed, expected=0.5, kind="upper", tol=0.1, var="x")
+    assert v0.status == "holds", v0.reason
+    ys, worst = pc.worst_case_curve(st.floats(0, 1), measure, XS, n_seeds=8,
+                                         max_examples=20)
+    assert ys.shape == (16, len(XS))
+    assert all(float(w) > 0.8 for w in worst)      # towards c = 1, the worst exponent
+    v = pc.rate_verdict(XS, ys, expected=0.5, kind="upper", tol=0.1, var="x")
+    assert v.status == "violated", v.reason
+
+
+def test_worst_case_curve_of_a_true_rate_holds():
+    measure = _power_family(lambda c: 0.5)     # constant factors only: x^0.5 everywhere
+    ys, _ = pc.worst_case_curve(st.floats(0, 1), measure, XS, n_seeds=8, max_examples=10)
+    v = pc.rate_verdict(XS, ys, expected=0.5, kind="upper", tol=0.1, var="x")
+    assert v.status == "holds", v.reason
