@@ -332,9 +332,10 @@ class InstanceSearch:
         col = vals[:, column]
         stat = float(col.mean())
         n = len(col)
-        half = _t_quantile(n, self.level) * float(col.std(ddof=1)) / math.sqrt(n) \
-            if np.isfinite(col).all() else math.inf
         e = self._excess(stat)
+        if not np.isfinite(col).all():  # a non-finite (or NaN) measurement is the worst case
+            return _Scored(text, stat, e, e, e, column=column, n=n)
+        half = _t_quantile(n, self.level) * float(col.std(ddof=1)) / math.sqrt(n)
         return _Scored(text, stat, e, e - half, e + half, column=column, n=n)
 
     def _bad(self, r: _Scored) -> bool:

@@ -427,3 +427,15 @@ def test_worst_case_curve_of_a_true_rate_holds():
     ys, _ = pc.worst_case_curve(st.floats(0, 1), measure, XS, n_seeds=8, max_examples=10)
     v = pc.rate_verdict(XS, ys, expected=0.5, kind="upper", tol=0.1, var="x")
     assert v.status == "holds", v.reason
+
+
+def test_nan_in_a_noisy_score_counts_as_a_violation():
+    def score(x, seeds):
+        out = np.zeros(len(seeds))
+        if x >= 3:
+            out[0] = np.nan
+        return out
+
+    v = pc.falsify(st.integers(0, 10), score, threshold=1.0, n_seeds=4, max_examples=20,
+                   database=None)
+    assert v.status == "violated" and _cex(v)["instance"] == "3"
