@@ -191,6 +191,12 @@ def _expected(v: dict) -> str:
         tol = _num(v.get("tolerance"))
         rel = {"upper": f"≤ {e} + {tol}", "lower": f"≥ {e} − {tol}", "tight": f"{e} ± {tol}"}
         return f"exponent of {data.get('var', 'x')} {rel[kind]}"
+    if v.get("status") != ERROR and not is_rate(v):
+        outcome = outcome_kind(v)
+        if outcome == "residual" and v.get("tolerance") is not None:
+            return f"residual ≤ {_num(v.get('tolerance'))}"
+        if outcome == "cases":
+            return "every case passes (fraction 1)"
     return e
 
 
@@ -272,7 +278,7 @@ def statistic_label(v: dict) -> str:
         n = len(np.atleast_2d(np.asarray(data.get("ys", [[0]]), float)))
     n = int(n)
     if n == 1:
-        return "1 seed (no interval)"
+        return "1 curve (deterministic)" if fit.get("deterministic") else "1 seed (no interval)"
     stat = str(data.get("statistic") or fit.get("statistic") or "mean")
     return f"{stat} over {n} seeds" + (" (deterministic)" if fit.get("deterministic") else "")
 
@@ -436,13 +442,14 @@ def outcome_kind(v: dict) -> str:
     data = v.get("data") or {}
     if "residual" in data:
         return "residual"
+    m, e = v.get("measured"), v.get("expected")
+    if e == 1.0 and not v.get("tolerance") and isinstance(m, (int, float)) \
+            and not isinstance(m, bool) and 0.0 <= float(m) <= 1.0:
+        return "cases"
     c = _lookup(str(v.get("claim", "")))
     if c is not None and c.kind == "identity":
         return "residual"
-    m, e = v.get("measured"), v.get("expected")
-    if (c is not None and c.kind == "property") or (
-            e == 1.0 and not v.get("tolerance") and isinstance(m, (int, float))
-            and 0.0 <= float(m) <= 1.0):
+    if c is not None and c.kind == "property":
         return "cases"
     return "value"
 
@@ -576,8 +583,7 @@ def plot_forest(verdicts: Sequence[dict], path: str | os.PathLike) -> Path | Non
     ax.set_yticks(range(len(rows)),
                   [f"{v.get('claim', '')} ({(v.get('data') or {}).get('var', 'x')})"
                    for v in rows], fontsize=7.5)
-    ax.set_xlabel("fitted exponent over the top window of the grid (thick: interval; "
-                  "thin: projected along the bend)")
+    ax.set_xlabel("fitted exponent over the top window of the grid")
     ax.grid(True, axis="x", alpha=0.25)
     handles = [Line2D([], [], color=c, marker="o", lw=2, label=s)
                for s, c in _STATUS_COLOURS.items() if any(v.get("status") == s for v in rows)]

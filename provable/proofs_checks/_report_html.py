@@ -83,7 +83,9 @@ def _what_measured(v: dict) -> str:
         level = fit.get("level")
         ci = ""
         if how and not str(how).startswith("none"):
-            ci = (f"; interval: {how}" + (f", {100 * float(level):.0f}%" if level else ""))
+            exact = str(how).startswith("exact")
+            ci = f"; interval: {how}" + (f", {100 * float(level):.0f}%"
+                                         if level and not exact else "")
         return (f"exponent of {data.get('var', 'x')} fitted over {where}; statistic: "
                 f"{statistic_label(v)}{ci}")
     if "figure" in (v.get("data") or {}):

@@ -41,6 +41,8 @@ def test_html_report_is_self_contained_with_a_figure_per_claim(toy_registry, tmp
     assert "fraction of the cases that pass; holds only when every case passes (1)" in html
     assert "statistic: mean over 8 seeds; interval: studentized jackknife over seeds, 95%" \
         in html
+    # the "claim says" cell of an identity and of a property states its threshold
+    assert "<td>residual ≤ 1e-12</td>" in html and "<td>every case passes (fraction 1)</td>" in html
     assert "ValueError: boom at n=100" in html  # the broken claim's traceback
 
 
@@ -51,6 +53,12 @@ def test_one_seed_is_never_called_a_mean_with_an_interval(tmp_path):
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     measured = re.search(r"<dt>Measured</dt><dd>(.*?)</dd>", html).group(1)
     assert measured.endswith("statistic: 1 seed (no interval)"), measured
+
+
+def test_one_exact_curve_is_called_deterministic():
+    v = pc.check_rate(lambda T, s: T ** 0.5, [10, 100, 1000, 10000], seeds=1, label="exact",
+                      deterministic=True)
+    assert _report.statistic_label(v) == "1 curve (deterministic)"
 
 
 def test_threshold_is_the_claimed_band():
