@@ -245,3 +245,50 @@ def test_mutating_every_input_after_construction_changes_nothing():
         for a in arrays:
             with pytest.raises(ValueError):
                 a[0] = 0
+
+
+# ------------------------------------------------------------------ options the peer suites use
+def test_gauss_seidel_on_sparse_models_matches_dense():
+    """In-place sweeps over CSR rows compute the dense sweeps' backups (up to rounding:
+    the compiled dense loop may fuse or vectorise the products differently)."""
+    m = pv.mdp.random_mdp(40, 3, gamma=0.95, seed=5)
+    ms = pv.TabularMDP(sp.csr_matrix(m.P_at()), m.R, gamma=0.95)
+    a = pv.solve(m, "vi", tol=1e-8, gauss_seidel=True)
+    b = pv.solve(ms, "vi", tol=1e-8, gauss_seidel=True)
+    assert np.abs(b.V - a.V).max() < 1e-12 and b.iterations == a.iterations
+    assert b.policy.tolist() == pv.solve(ms, "pi").policy.tolist()
+    assert np.abs(b.V - pv.solve(ms, "pi").V).max() <= b.error_bound <= 1e-8
+
+
+def test_starting_values_for_policy_iteration_and_mpi():
+    m = pv.TabularMDP.from_mdptoolbox(SMALL_P, SMALL_R, gamma=0.9)
+    for V0 in ([0.0, 0.0], [100.0, -100.0], [-1e6, 1e6]):
+        pi = pv.solve(m, "pi", V0=V0)
+        mpi = pv.solve(m, "mpi", V0=V0, tol=1e-9)
+        assert pi.policy.tolist() == mpi.policy.tolist() == [1, 0]
+        assert np.abs(mpi.V - SMALL_V).max() <= mpi.error_bound <= 1e-9
+        assert np.abs(pi.V - SMALL_V).max() < 1e-11
+    # V0 = (0, 100) makes action 1 greedy at both states: one more improvement than (0, 0)
+    assert pv.solve(m, "pi", V0=[0.0, 100.0]).iterations >= 2
+    with pytest.raises(ProvableError, match="at most one starting point"):
+        pv.solve(m, "pi", V0=[0.0, 0.0], policy0=[0, 0])
+    for method in ("pi", "mpi"):
+        with pytest.raises(ProvableError, match="V0"):
+            pv.solve(m, method, V0=[0.0, 0.0, 0.0])
+        with pytest.raises(ProvableError, match="V0"):
+            pv.solve(m, method, V0=[0.0, np.nan])
+
+
+def test_lp_iteration_limit_is_reported_and_checked():
+    m = pv.mdp.random_mdp(30, 4, gamma=0.9, seed=1)
+    res = pv.solve(m, "lp", max_iter=1)
+    assert not res.converged and "teration limit" in res.message
+    full = pv.solve(m, "lp", max_iter=10_000)
+    assert full.converged and np.abs(full.V - pv.solve(m, "pi").V).max() <= full.error_bound
+    for bad in (0, -1):
+        with pytest.raises(ProvableError, match="max_iter"):
+            pv.solve(m, "lp", max_iter=bad)
+    with pytest.raises(TypeError, match="max_iter"):
+        pv.solve(m, "lp", max_iter=2.5)
+    with pytest.raises(NotImplementedError, match="solver='highs' only"):
+        pv.solvers.linear_program(m, solver="cvxpy", max_iter=10)
