@@ -268,8 +268,11 @@ def test_starting_values_for_policy_iteration_and_mpi():
         assert pi.policy.tolist() == mpi.policy.tolist() == [1, 0]
         assert np.abs(mpi.V - SMALL_V).max() <= mpi.error_bound <= 1e-9
         assert np.abs(pi.V - SMALL_V).max() < 1e-11
-    # V0 = (0, 100) makes action 1 greedy at both states: one more improvement than (0, 0)
-    assert pv.solve(m, "pi", V0=[0.0, 100.0]).iterations >= 2
+    # V0 = (0, 100) makes (1, 1) greedy, the first policy; it is then improved to (1, 0)
+    start = pv.solvers.greedy(pv.solvers.q_from_v(m, np.array([0.0, 100.0])))
+    assert start.tolist() == [1, 1]
+    assert pv.solve(m, "pi", V0=[0.0, 100.0]).iterations == \
+        pv.solve(m, "pi", policy0=[1, 1]).iterations
     with pytest.raises(ProvableError, match="at most one starting point"):
         pv.solve(m, "pi", V0=[0.0, 0.0], policy0=[0, 0])
     for method in ("pi", "mpi"):
