@@ -456,3 +456,38 @@ def test_QLearning(name):
 @pytest.mark.parametrize("name", ["test_MDP_has_startRun_method", "test_MDP_has_endRun_method"])
 def test_TestUnitsMDP(name):
     """test_MDP.py::TestUnitsMDP."""
+
+
+# ------------------------------------------------------------------ every method on the peer models
+PI_CASES = [("small", 0.9, [1, 0]), ("small_sparse", 0.9, [1, 0]), ("forest", 0.9, [0, 0, 0]),
+            ("forest", 0.96, [0, 0, 0]), ("forest_sparse", 0.96, [0] * 10)]
+METHODS = [("vi", {"tol": 1e-9}), ("vi", {"tol": 1e-9, "stop": "sup"}),
+           ("vi", {"tol": 1e-9, "gauss_seidel": True}), ("pi", {}), ("mpi", {"tol": 1e-9}),
+           ("lp", {}), ("exact", {})]
+
+
+@pytest.mark.parametrize("case, gamma, policy", PI_CASES,
+                         ids=[f"{c}-{g}" for c, g, _ in PI_CASES])
+def test_every_discounted_method_on_the_peer_models(case, gamma, policy):
+    """The models of test_PolicyIteration.py (whose published V are exact) through every
+    discounted method, on the peer's input and on a provable-sparse model: each returns
+    the peer's policy and a V within its certified bound of the exact V*."""
+    _, (V_exact, _) = v_star(case, gamma)
+    for m in models(*CASES[case], gamma):
+        for method, kw in METHODS:
+            res = pv.solve(m, method, **kw)
+            assert res.policy.tolist() == policy, (method, kw)
+            check_certified(res, V_exact)
+
+
+@pytest.mark.parametrize("case, policy", [("small", [1, 0]), ("small_sparse", [1, 0]),
+                                          ("forest", [0, 0, 0]), ("forest_sparse", [0] * 10)])
+def test_every_average_reward_method_on_the_peer_models(case, policy):
+    """The models of test_RelativeValueIteration.py through relative VI and the LP."""
+    P, R = CASES[case]
+    g_exact = exact.average_optimal(exact.rational(P, R), policy)
+    for m in models(P, R):
+        for method in ("rvi", "lp"):
+            res = pv.solvers.average_reward(m, method=method)
+            assert res.policy.tolist() == policy
+            assert abs(Fraction(float(res.gain)) - g_exact) <= Fraction(res.error_bound)
