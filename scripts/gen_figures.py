@@ -51,6 +51,7 @@ def _verdicts(results_dir: Path | None) -> list[dict]:
     from provable import proofs_checks as pc
     from provable.proofs_checks import Verdict
 
+    pc.catalogue()  # the registry: claim kinds and rate quantities label the figures
     if results_dir is None:
         out = Path(tempfile.mkdtemp(prefix="provable-figures-"))
         pc.verify_all(budget="quick", out=out, progress=False)

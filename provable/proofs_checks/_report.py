@@ -27,6 +27,7 @@ from provable.proofs_checks._verdict import ERROR, STATUSES, Verdict
 
 __all__ = ["write_report", "plot_rate", "plot_figure", "plot_outcome", "plot_forest",
            "figure_spec", "read_results", "statistic_label", "threshold", "outcome_kind",
+           "case_fraction",
            "failures", "exit_code", "plot_stem", "REPORT_FILE", "RESULTS_FILE",
            "EXIT_OK", "EXIT_FAILED", "EXIT_ERROR"]
 
@@ -427,27 +428,53 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     return path
 
 
-def outcome_kind(v: dict) -> str:
-    """How a verdict that is not a rate fit reads its number: ``"residual"`` (an
-    identity's largest residual, holds when ≤ tolerance), ``"cases"`` (the fraction of
-    cases that pass, holds when all do), ``"value"`` otherwise.
+_ALL_PASS = re.compile(r"all (\d+) cases? pass")
+_SOME_FAIL = re.compile(r"case \d+ fails \((\d+) of (\d+) fail\)")
+
+
+def case_fraction(v: dict) -> float | None:
+    """The fraction of cases that pass in a case-by-case verdict, read from its reason
+    (``"all 8 cases pass"``, ``"case 3 fails (2 of 8 fail)"``), else its measured value
+    when that is a fraction; ``None`` when neither says.
 
     Examples
     --------
-    >>> outcome_kind({"data": {"residual": 1e-12}})
+    >>> case_fraction({"reason": "x >= 0: case 0 fails (2 of 8 fail)"})
+    0.75
+    >>> case_fraction({"reason": "mean <= bound: all 51 cases pass", "measured": 0.18})
+    1.0
+    """
+    reason = str(v.get("reason") or "")
+    m = _SOME_FAIL.search(reason)
+    if m:
+        return 1.0 - int(m[1]) / int(m[2])
+    if _ALL_PASS.search(reason):
+        return 1.0
+    x = v.get("measured")
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and 0.0 <= float(x) <= 1.0:
+        return float(x)
+    return None
+
+
+def outcome_kind(v: dict) -> str:
+    """How a verdict that is not a rate fit reads its number: ``"cases"`` (a property
+    checked case by case, holds when every case passes), ``"residual"`` (an identity's
+    largest residual, holds when ≤ tolerance), ``"value"`` otherwise.
+
+    Examples
+    --------
+    >>> outcome_kind({"data": {"residual": 1e-12}, "reason": "max |a - b| = 1e-12 <= 1e-09"})
     'residual'
-    >>> outcome_kind({"measured": 1.0, "expected": 1.0, "tolerance": 0.0, "data": {}})
+    >>> outcome_kind({"measured": 1.0, "expected": 1.0, "reason": "x: all 4 cases pass"})
     'cases'
     """
-    data = v.get("data") or {}
-    if "residual" in data:
-        return "residual"
-    m, e = v.get("measured"), v.get("expected")
-    if e == 1.0 and not v.get("tolerance") and isinstance(m, (int, float)) \
-            and not isinstance(m, bool) and 0.0 <= float(m) <= 1.0:
+    reason = str(v.get("reason") or "")
+    if _ALL_PASS.search(reason) or _SOME_FAIL.search(reason):
         return "cases"
+    if "residual" in (v.get("data") or {}):
+        return "residual"
     c = _lookup(str(v.get("claim", "")))
-    if c is not None and c.kind == "identity":
+    if c is not None and c.kind in ("identity", "inequality"):
         return "residual"
     if c is not None and c.kind == "property":
         return "cases"
@@ -459,6 +486,12 @@ def _outcome_meaning(v: dict) -> str:
     if kind == "residual":
         return f"largest residual |lhs − rhs|; holds when ≤ {_num(v.get('tolerance'))}"
     if kind == "cases":
+        frac = case_fraction(v)
+        m = v.get("measured")
+        if frac is not None and isinstance(m, (int, float)) and not isinstance(m, bool) \
+                and abs(float(m) - frac) > 1e-12:
+            return (f"the claim's own statistic (see the reason); {frac:.3g} of the cases "
+                    "pass, and it holds only when every case passes")
         return "fraction of the cases that pass; holds only when every case passes (1)"
     return "measured value against the claimed one"
 
@@ -481,6 +514,10 @@ def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
             val = float(m)
         except (TypeError, ValueError):
             val = math.nan
+        if kind == "cases":
+            frac = case_fraction(w)
+            val = math.nan if frac is None else frac
+            m = val
         vals.append(val)
         colour = _STATUS_COLOURS.get(str(w.get("status")), "0.5")
         if kind == "residual":

@@ -97,11 +97,12 @@ def test_forest_has_a_row_per_rate_claim_and_none_without_rates(tmp_path):
 
 @pytest.mark.parametrize("kind, v", [
     ("residual", {"measured": 1e-14, "tolerance": 1e-12, "data": {"residual": 1e-14}}),
-    ("cases", {"measured": 0.25, "expected": 1.0, "tolerance": 0.0, "data": {}}),
+    ("cases", {"measured": 0.25, "expected": 1.0, "tolerance": 0.0, "data": {},
+               "reason": "p: case 1 fails (3 of 4 fail)"}),
     ("value", {"measured": 3.0, "expected": 2.0, "tolerance": 0.5, "data": {}}),
 ])
 def test_outcome_figure_for_every_non_rate_kind(tmp_path, kind, v):
-    v = {"claim": "x", "status": "holds", **v,
+    v = {"claim": "x", "status": "holds", "reason": "", **v,
          "control": {"status": "violated", "measured": 0.5}}
     assert _report.outcome_kind(v) == kind
     p = _report.plot_outcome(v, tmp_path / "o.png")
@@ -114,3 +115,10 @@ def test_an_evidence_line_can_be_added(tmp_path, monkeypatch):
     v = pc.Verdict(claim="demo", status="inconclusive", reason="short grid")
     pc.write_report([v], tmp_path)
     assert "<dt>Extra</dt><dd>line 42</dd>" in (tmp_path / "report.html").read_text()
+
+
+def test_case_fraction_is_read_from_the_reason_not_from_an_unrelated_measured_value():
+    v = {"measured": 0.183, "expected": 1.0, "reason": "mean + 3 SE <= bound: all 51 cases pass"}
+    assert _report.outcome_kind(v) == "cases" and _report.case_fraction(v) == 1.0
+    assert _report.case_fraction({"reason": "q: case 2 fails (1 of 4 fail)"}) == 0.75
+    assert "the claim's own statistic" in _report._outcome_meaning(v)
