@@ -443,9 +443,10 @@ class InstanceSearch:
         key = f"{self.name}|{self.kind}|{self.threshold!r}|{self.tol!r}|{self.n_seeds}"
         return (self.name or "anonymous") + "-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
-    def _replay_line(self, text: str) -> str:
+    def _replay_line(self, text: str, seed: int = 0) -> str:
         if self.name and (self.name in _BUILDERS or _SEARCHES.get(self.name) is self):
             extra = f", params={self.params!r}" if self.params and self.name in _BUILDERS else ""
+            extra += f", seed={seed}" if seed and self.noisy else ""
             return (f"from provable import proofs_checks as pc; "
                     f"print(pc.replay_search({self.name!r}, {text!r}{extra}))")
         return f"instance = {text}"
@@ -476,7 +477,7 @@ class InstanceSearch:
         if found:
             inst, r = st_["last"]
             cex = {**r.row(), "shrink_steps": st_["shrinks"], "shrink_capped": st_["capped"],
-                   "first_found": st_["first"][1].row(), "replay": self._replay_line(r.text)}
+                   "first_found": st_["first"][1].row(), "replay": self._replay_line(r.text, seed)}
             search["counterexample"] = cex
             if not self.noisy:
                 return Verdict(claim="", status="violated", measured=r.stat,
@@ -495,7 +496,7 @@ class InstanceSearch:
                 f = self._evaluate(c_inst, fresh, column=c_r.column, text=c_r.text)
                 if self._bad(f):
                     cex.update({"instance": f.text, "confirmed": f.row(),
-                                "replay": self._replay_line(f.text)})
+                                "replay": self._replay_line(f.text, seed)})
                     shrunk = "shrunk" if f.text == r.text else "first found (the shrunk one " \
                                                                "was not confirmed)"
                     return Verdict(
