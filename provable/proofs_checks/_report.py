@@ -39,7 +39,7 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 3
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
 PLOTS_DIR = "plots"
-_PLOT_STYLE = 4  # bump when plot_rate changes, so that cached plots are redrawn
+_PLOT_STYLE = 5  # bump when plot_rate changes, so that cached plots are redrawn
 
 
 def _lookup(claim_id: str) -> Claim | None:
@@ -369,15 +369,19 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
         centre = ys.mean(axis=0)
         err = ys.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else None
     slope, ci, top = _top_fit(v)
+    # an exponential rate y = O(e^{bN}) is fitted on x = e^N: draw it semi-log against N
+    expo = re.fullmatch(r"\s*(\S+) \(as e\^(\S+)\)\s*", str(var))
+    px = np.log if expo else (lambda a: a)
 
     fig = Figure(figsize=(6.4, 4.4), layout="constrained")
     ax = fig.subplots()
     if n > 1:
         for row in ys:
-            ax.plot(xs, row, "-", color="tab:blue", alpha=0.12, lw=0.8)
+            ax.plot(px(xs), row, "-", color="tab:blue", alpha=0.12, lw=0.8)
     label = statistic_label(v) + (" (± s.e.)" if err is not None else "")
-    ax.errorbar(xs, centre, yerr=None if err is None else np.minimum(err, centre * 0.999),
-                fmt="o", color="tab:blue", ms=4, capsize=3, label=label, zorder=3)
+    ax.errorbar(px(xs), centre, yerr=None if err is None else np.minimum(err, centre * 0.999),
+                fmt="o", color="tab:blue", ms=4, capsize=3 if xs.size <= 30 else 0,
+                label=label, zorder=3)
     lx = np.log(xs)
     ly = np.log(centre) - (polylog * np.log(lx) if polylog else 0.0)
     inside = (xs >= top[0] * (1 - 1e-9)) & (xs <= top[1] * (1 + 1e-9)) if top else \
@@ -395,28 +399,32 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     interval = "" if math.isnan(ci[0]) or n == 1 and not fit.get("deterministic") else \
         f" [{ci[0]:.3g}, {ci[1]:.3g}]"
     where = "top window" if top else "grid"
-    ax.plot(topg, line(slope, inside, topg), color="tab:red", lw=2,
-            label=f"fit over the {where}: slope {slope:.3g}{interval}"
+    ax.plot(px(topg), line(slope, inside, topg), color="tab:red", lw=2,
+            label=(f"fit over the {where}: e^({slope:.3g} {expo[1]}){interval}" if expo else
+                   f"fit over the {where}: slope {slope:.3g}{interval}")
             + (f" × (log {var})^{polylog:g}" if polylog else ""))
     expected = v.get("expected")
     thr = threshold(v)
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-        ax.plot(full, line(float(expected), inside, full), "--", color="0.35",
-                label=f"claimed slope {float(expected):.3g}")
+        ax.plot(px(full), line(float(expected), inside, full), "--", color="0.35",
+                label=f"claimed e^({float(expected):.3g} {expo[1]})" if expo else
+                f"claimed slope {float(expected):.3g}")
     if thr is not None:
         for b, side in ((thr[1], "≤"), (thr[0], "≥")):
             if math.isfinite(b):
-                ax.plot(full, line(b, inside, full), ":", color="black", lw=1.4,
-                        label=f"threshold: slope {side} {b:.3g}")
+                ax.plot(px(full), line(b, inside, full), ":", color="black", lw=1.4,
+                        label=f"threshold: rate {side} {b:.3g} per unit {expo[1]}" if expo
+                        else f"threshold: slope {side} {b:.3g}")
     ctrl = v.get("control")
     if isinstance(ctrl, dict) and "ys" in (ctrl.get("data") or {}):
         cy = np.atleast_2d(np.asarray(ctrl["data"]["ys"], float))
         if cy.shape[1] == xs.size and np.all(cy > 0):
-            ax.plot(xs, cy.mean(axis=0), "x", color="tab:orange",
+            ax.plot(px(xs), cy.mean(axis=0), "x", color="tab:orange",
                     label="planted wrong algorithm (control)")
-    ax.set_xscale("log")
+    if not expo:
+        ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(var)
+    ax.set_xlabel(f"{expo[1]} (semi-log: the rate is exponential in {expo[1]})" if expo else var)
     ax.set_ylabel(f"{_rate_quantity(v)} ({stat})" if n > 1 else _rate_quantity(v))
     ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10,
                  color=_STATUS_COLOURS.get(str(v.get("status")), "black"))

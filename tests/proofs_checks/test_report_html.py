@@ -122,3 +122,27 @@ def test_case_fraction_is_read_from_the_reason_not_from_an_unrelated_measured_va
     assert _report.outcome_kind(v) == "cases" and _report.case_fraction(v) == 1.0
     assert _report.case_fraction({"reason": "q: case 2 fails (1 of 4 fail)"}) == 0.75
     assert "the claim's own statistic" in _report._outcome_meaning(v)
+
+
+def test_exponential_rate_is_drawn_semi_log(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    N = np.arange(1.0, 11.0)
+    xs = np.exp(N)
+    v = pc.rate_verdict(xs, np.exp(-0.5 * N)[None, :] * np.ones((8, 1)), expected=-0.5,
+                        kind="upper", tol=0.05, var="N (as e^N)", deterministic=True,
+                        min_decades=0.5)
+    seen = {}
+    orig = Figure.savefig
+
+    def spy(self, *a, **k):
+        ax = self.axes[0]
+        seen.update(x=ax.get_xscale(), y=ax.get_yscale(), label=ax.get_xlabel(),
+                    xmax=ax.get_xlim()[1])
+        return orig(self, *a, **k)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    _report.plot_rate(v, tmp_path / "e.png")
+    assert seen["x"] == "linear" and seen["y"] == "log"
+    assert seen["label"].startswith("N (semi-log")
+    assert 10 <= seen["xmax"] < 12  # the axis is N itself, not e^N
