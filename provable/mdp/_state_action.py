@@ -156,7 +156,12 @@ def from_state_action(cls: Any, R: Any, Q: Any, gamma: float | None, s_indices: 
         c = 1.0 + 2.0 * float(np.max(np.abs(r[rows])))
         s_miss, a_miss = np.nonzero(~feasible)
         src[s_miss, a_miss] = src[s_miss, first_a[s_miss]]
-        r_full[s_miss, a_miss] = r_full[s_miss, first_a[s_miss]] - c
+        with np.errstate(over="ignore"):
+            r_full[s_miss, a_miss] = r_full[s_miss, first_a[s_miss]] - c
+        if not np.isfinite(r_full).all():
+            raise InvalidModel(f"rewards up to |r| = {float(np.max(np.abs(r[rows]))):.3g} "
+                               "leave no finite reward for a dominated stand-in at the "
+                               "absent pairs, expected |r| below 1e307")
     flat = src.ravel()
     if sp.issparse(Q):
         P = Q[flat].tocsr()

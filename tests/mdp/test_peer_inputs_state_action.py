@@ -294,3 +294,9 @@ def test_constructor_points_minus_inf_to_the_pair_constructors():
     with pytest.raises(InvalidModel, match=r"R\[1, 1\] = -inf, expected a finite number; "
                                            r"for an infeasible action use"):
         pv.TabularMDP(P, [[5.0, 10.0], [-1.0, -np.inf]], gamma=0.95)
+
+
+def test_rewards_too_large_for_a_stand_in_are_refused():
+    with pytest.raises(InvalidModel, match="no finite reward for a dominated stand-in"):
+        pv.TabularMDP.from_state_action([1e308, -1e308], [[1.0, 0.0], [0.0, 1.0]], 0.9,
+                                        [0, 1], [0, 1])
