@@ -27,7 +27,10 @@ _WHAT_P = ("pymdptoolbox's P: an (A, S, S) array or A per-action (S, S) matrices
 
 
 def _is_container(x: Any) -> bool:
-    return isinstance(x, (list, tuple, dict)) or (isinstance(x, np.ndarray) and x.dtype == object)
+    """A sequence of per-action entries (an object array of more dimensions holds numbers,
+    e.g. Fractions, and is read as an array)."""
+    return isinstance(x, (list, tuple, dict)) or (
+        isinstance(x, np.ndarray) and x.dtype == object and x.ndim == 1)
 
 
 def _items(name: str, x: Any) -> list[Any]:
@@ -40,9 +43,6 @@ def _items(name: str, x: Any) -> list[Any]:
                                f"expected the actions 0..{len(keys) - 1}")
         return [x[k] for k in sorted(keys, key=int)]
     if isinstance(x, np.ndarray):
-        if x.ndim != 1:
-            raise InvalidModel(f"{name} is an object array of shape {x.shape}, expected a "
-                               "1-D array of A per-action matrices")
         return list(x)
     return list(x)
 

@@ -295,3 +295,13 @@ def test_lp_iteration_limit_is_reported_and_checked():
         pv.solve(m, "lp", max_iter=2.5)
     with pytest.raises(NotImplementedError, match="solver='highs' only"):
         pv.solvers.linear_program(m, solver="cvxpy", max_iter=10)
+
+
+def test_exact_fractions_in_object_arrays():
+    from fractions import Fraction
+
+    P = np.array([[[Fraction(1, 2), Fraction(1, 2)], [Fraction(4, 5), Fraction(1, 5)]],
+                  [[Fraction(0), Fraction(1)], [Fraction(1, 10), Fraction(9, 10)]]], dtype=object)
+    R = np.array([[Fraction(5), Fraction(10)], [Fraction(-1), Fraction(2)]], dtype=object)
+    m = pv.TabularMDP.from_mdptoolbox(P, R, gamma=0.9)
+    assert pv.solve(m, "pi").V == pytest.approx(SMALL_V, abs=1e-12)
