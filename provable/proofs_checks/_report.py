@@ -789,7 +789,9 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     lines = [f"# {title}", "",
              f"provable {version} · {now} · {len(verdicts)} claim"
              f"{'s' if len(verdicts) != 1 else ''}"
-             + (f" · budget {', '.join(budgets)}" if budgets else ""), ""]
+             + (f" · budget {', '.join(budgets)}" if budgets else ""), "",
+             "The same report with the summary figure and every figure embedded: "
+             "[report.html](report.html).", ""]
     if errors:
         lines += [f"**Incomplete:** {len(errors)} claim{'s' if len(errors) != 1 else ''} "
                   "could not run (status `error`, not a verdict); errors are never cached: "
