@@ -201,6 +201,9 @@ def verify(
         for cid, why in fails:
             console.print(Text(f"  {cid}: {why}"))
     console.print(Text(f"Report: {report}"))
+    html = report.with_suffix(".html")
+    if html.exists():
+        console.print(Text(f"HTML report: {html}"))
     code = exit_code(verdicts)
     if mutants:
         mcode = _run_mutant_batteries(ids, suite.value, seed, out, console, err)
