@@ -17,7 +17,7 @@ from provable._validation import (
     check_probability,
     check_real,
 )
-from provable.errors import InvalidArgument
+from provable.errors import InvalidArgument, InvalidType
 from provable.mdp._tabular import TabularMDP
 
 __all__ = ["random_mdp", "river_swim", "chain", "gridworld", "sutton_barto_gridworld",
@@ -70,6 +70,9 @@ def random_mdp(S: int, A: int, gamma: float | None = 0.9, density: float = 1.0,
     S = check_int("S", S, min_value=1)
     A = check_int("A", A, min_value=1)
     density = check_real("density", density, lower=0.0, upper=1.0, lower_open=True)
+    if isinstance(reward_range, (str, bytes)) or not hasattr(reward_range, "__len__") \
+            or len(reward_range) != 2:
+        raise InvalidType(f"reward_range={reward_range!r}, expected a pair (low, high)")
     lo, hi = (check_real("reward_range[0]", reward_range[0]),
               check_real("reward_range[1]", reward_range[1]))
     if hi < lo:

@@ -421,3 +421,9 @@ def test_bounds_refuse_values_beyond_float_and_non_string_search():
         r.evaluate(H=10, S=5, A=3, T=10**400)
     with pytest.raises(InvalidType, match="text=123"):
         bounds.search(text=123)
+
+
+@pytest.mark.parametrize("rr", [(1,), "ab", None, (0, 1, 2), (0, float("nan")), (1, 0)])
+def test_random_mdp_reward_range_errors_are_provable_errors(rr):
+    with pytest.raises(ProvableError, match="reward_range"):
+        pv.mdp.random_mdp(5, 2, reward_range=rr, seed=0)
