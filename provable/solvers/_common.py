@@ -363,7 +363,8 @@ def _stationary_distribution(Pc: Any) -> np.ndarray:
     b[0] = 1.0
     mu = _solve(M, b)
     resid = float(np.abs(mu @ Pc - mu).max())
-    if resid > 1e-12 or mu.min() < -1e-12:
+    # written so that a NaN anywhere fails it (nan > 1e-12 is False)
+    if not (resid <= 1e-12 and mu.min() >= -1e-12 and np.all(np.isfinite(mu))):
         raise InvalidModel(f"stationary distribution not found to 1e-12 (balance residual "
                            f"{resid:.2g}, min {mu.min():.2g}); is the chain irreducible?")
     return mu

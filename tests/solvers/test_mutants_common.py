@@ -276,3 +276,11 @@ def test_large_stationary_solve_checks_the_dropped_balance_equation(defect, refu
     else:
         g = pv.solvers.evaluate_policy(scaled, pol)
         assert np.abs(g - r.mean()).max() <= 1e-12
+
+
+def test_large_stationary_solve_refuses_a_nan_answer(monkeypatch):
+    """A NaN from the linear solve must fail the balance check (``nan > tol`` is False)."""
+    mdp, r = _doubly_stochastic(1000, seed=3)
+    monkeypatch.setattr(_common, "_solve", lambda M, b: np.full(b.shape, np.nan))
+    with pytest.raises(pv.errors.InvalidModel, match="not found to 1e-12"):
+        _common._stationary_distribution(mdp.P)
