@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _fraction_solve import fsolve as frac_solve
 
 import provable as pv
 from provable.errors import InvalidModel, InvalidType, NotSupported, ProvableError
@@ -34,17 +35,6 @@ def arrays(sparse=False):
     return R, (sp.csr_matrix(Q) if sparse else Q), s, a
 
 
-def frac_solve(M, b):
-    n = len(b)
-    A = [list(r) + [x] for r, x in zip(M, b)]
-    for c in range(n):
-        p = next(r for r in range(c, n) if A[r][c] != 0)
-        A[c], A[p] = A[p], A[c]
-        for r in range(n):
-            if r != c and A[r][c] != 0:
-                f = A[r][c] / A[c][c]
-                A[r] = [x - f * y for x, y in zip(A[r], A[c])]
-    return [A[i][n] / A[i][i] for i in range(n)]
 
 
 def exact_discounted(gamma):

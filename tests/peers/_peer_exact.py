@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 import scipy.sparse as sp
+from _fraction_solve import fsolve
 
 
 def rational(P, R, gamma=None):
@@ -24,17 +25,6 @@ def rational(P, R, gamma=None):
     return Pf, Rf, None if gamma is None else Fraction(float(gamma))
 
 
-def fsolve(M, b):
-    n = len(b)
-    A = [list(row) + [bi] for row, bi in zip(M, b)]
-    for c in range(n):
-        p = next(r for r in range(c, n) if A[r][c] != 0)
-        A[c], A[p] = A[p], A[c]
-        for r in range(n):
-            if r != c and A[r][c] != 0:
-                f = A[r][c] / A[c][c]
-                A[r] = [x - f * y for x, y in zip(A[r], A[c])]
-    return [A[i][n] / A[i][i] for i in range(n)]
 
 
 def policy_value(model, policy):
