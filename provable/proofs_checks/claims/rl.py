@@ -51,6 +51,15 @@ def _regret_experiment(params: dict, seed: int, algorithm: str, c: float) -> Ver
                                "mean_regret": ys.mean(axis=0).tolist()})
 
 
+#: budgets of the episodic regret claims: the lower-bound family's gaps, checkpoints in K
+_EPISODIC_BUDGETS = {
+    "quick": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.02, 0.05, 0.1, 0.2, 0.4], "K": 20000,
+              "K_min": 200, "points": 6, "seeds": 16, "control_epsilon": 0.2},
+    "full": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
+             "K": 300000, "K_min": 300, "points": 10, "seeds": 64, "control_epsilon": 0.2},
+}
+
+
 def _bonus_mutants(c: float) -> tuple[Mutant, ...]:
     return (
         Mutant("no_bonus", "exploration bonus removed (greedy value iteration on the "
@@ -72,12 +81,7 @@ def _bonus_mutants(c: float) -> tuple[Mutant, ...]:
         "construction (A = 4, H = 5) with gaps 0.02 ... 0.4; the worst gap at each horizon "
         "is kept, so a learner that settles on a fixed gap cannot pass by showing log T.")),
     rate_id="ucbvi.regret",
-    budgets={"quick": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.02, 0.05, 0.1, 0.2, 0.4],
-                       "K": 20000, "K_min": 200, "points": 6, "seeds": 16,
-                       "control_epsilon": 0.2},
-             "full": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
-                      "K": 300000, "K_min": 300, "points": 10, "seeds": 64,
-                      "control_epsilon": 0.2}},
+    budgets=_EPISODIC_BUDGETS,
     design="hard_bandit_mdp(A=4, H=5) over gaps {0.02, 0.05, 0.1, 0.2, 0.4} (the family of "
            "the Omega(sqrt(HSAT)) lower bound), worst gap per checkpoint, cumulative expected "
            "regret at 6 checkpoints K in [200, 20000], 16 seeds; log-log slope in T = KH <= "
@@ -102,12 +106,7 @@ def _ucbvi(params: dict, seed: int) -> Verdict:
         "Learning rate (H+1)/(H+t) and time-inhomogeneous tables as in the paper. "
         "Instances: the gap family of ucbvi.regret, worst gap per checkpoint.")),
     rate_id="qlearning_ucb_h.regret",
-    budgets={"quick": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.02, 0.05, 0.1, 0.2, 0.4],
-                       "K": 20000, "K_min": 200, "points": 6, "seeds": 16,
-                       "control_epsilon": 0.2},
-             "full": {"A": 4, "H": 5, "gap": 0.2, "gaps": [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
-                      "K": 300000, "K_min": 300, "points": 10, "seeds": 64,
-                      "control_epsilon": 0.2}},
+    budgets=_EPISODIC_BUDGETS,
     design="As ucbvi.regret (worst gap of the lower-bound family per checkpoint) with "
            "Q-learning UCB-H, c = 0.1 (a named variant: Jin et al. leave c unspecified); "
            "control: epsilon-greedy Q-learning without bonus.",
