@@ -113,19 +113,23 @@ MODULES: dict[str, list[str]] = {
         _AGREE + "test_average_reward_rvi_matches_lp",
         _AGREE + "test_multichain_average_reward_is_refused_clearly",
     ],
-    # statistics and verdicts: configured, to be run once their rewrite has landed
+    # statistics and verdicts: the planted corpus pins every rule branch
     "provable/proofs_checks/_stats.py": [
         "provable/proofs_checks/_stats.py",
+        "tests/proofs_checks/test_rate_planted.py",
         "tests/proofs_checks/test_check_rate.py",
     ],
     "provable/proofs_checks/_claim.py": [
         "provable/proofs_checks/_claim.py",
+        "tests/proofs_checks/test_rate_planted.py",
         "tests/proofs_checks/test_check_rate.py",
         "tests/proofs_checks/test_claim_data.py",
+        "tests/proofs_checks/test_mutants.py",
     ],
     "provable/proofs_checks/_check_rate.py": [
         "provable/proofs_checks/_check_rate.py",
         "tests/proofs_checks/test_check_rate.py",
+        "tests/proofs_checks/test_rate_planted.py",
     ],
     "provable/_validation.py": [
         "provable/_validation.py",

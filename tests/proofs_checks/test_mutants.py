@@ -126,7 +126,7 @@ def test_batteries_are_large_enough():
         if c.mutants:
             live = [m for m in c.mutants if not m.equivalent]
             need = 3 if c.id in ("ucbvi.regret", "qlearning_ucb_h.regret",
-                                 "optimistic_omd.duality_gap") else 4
+                                 "optimistic_omd.duality_gap", "dueling_rl.regret") else 4
             assert len(live) >= need, c.id
             assert all(m.rationale for m in c.mutants)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from provable.bounds._citation import Citation
-from provable.proofs_checks._claim import claim, rate_verdict
+from provable.proofs_checks._claim import Mutant, claim, rate_verdict
 from provable.proofs_checks._verdict import Verdict
 
 F1 = "001_3c307a0568d472da.txt"
@@ -70,6 +70,14 @@ def dueling_instance(S: int, A: int, H: int, instance: int):
            "planted wrong algorithm (uniformly random pair of policies every round, linear "
            "regret) judged against 0.5.",
     expected_seconds={"quick": 1.0, "full": 17.0},
+    mutants=(
+        Mutant("no_bonus", "confidence width removed: the learner duels its current "
+               "estimate only and locks onto a worse policy pair", {"c": 0.0}),
+        Mutant("bonus_x0.1", "confidence width scaled by 0.1: under-explores",
+               {"c": 0.1}),
+        Mutant("bonus_x0.01", "confidence width scaled by 0.01: nearly greedy",
+               {"c": 0.01}),
+    ),
 )
 def _dueling_rl(params: dict, seed: int) -> Verdict:
     from provable.learners.tabular_rl import dueling_rl
