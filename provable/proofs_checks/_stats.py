@@ -119,17 +119,18 @@ def _prepare(xs: Any, ys: Any) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(x)) or np.any(x <= 0):
         i = int(np.argmax(~np.isfinite(x) | (x <= 0)))
         raise InvalidArgument(
-            f"xs[{i}]={x[i]!r}, expected a positive finite grid for a log-log fit")
+            f"xs[{i}]={float(x[i])!r}, expected a positive finite grid for a log-log fit")
     if np.any(np.diff(x) <= 0):
         i = int(np.argmax(np.diff(x) <= 0))
         raise InvalidArgument(
-            f"xs[{i + 1}]={x[i + 1]!r} <= xs[{i}]={x[i]!r}, expected a strictly increasing grid")
+            f"xs[{i + 1}]={float(x[i + 1])!r} <= xs[{i}]={float(x[i])!r}, expected a strictly "
+            "increasing grid")
     bad = ~np.isfinite(y)
     if bad.any():
         s, j = (int(v) for v in np.argwhere(bad)[0])
         raise InvalidArgument(
-            f"ys[{s}, {j}]={y[s, j]!r} at x={x[j]:g}, expected a finite value (a regret that "
-            "is NaN or infinite cannot be fitted)")
+            f"ys[{s}, {j}]={float(y[s, j])!r} at x={x[j]:g}, expected a finite value (a "
+            "regret that is NaN or infinite cannot be fitted)")
     return x, y
 
 
@@ -254,9 +255,8 @@ def fit_exponent(xs: Any, ys: Any, *, polylog: float = 0.0, statistic: str = "me
         return np.stack([s_all, s_top, curv])
 
     def log_stat(yy: np.ndarray) -> np.ndarray:
-        # yy: (J, ..., n) -> (J, ...)
-        sub = logpoly.reshape((-1,) + (1,) * (yy.ndim - 2)) if yy.ndim > 2 else logpoly
-        return np.log(_statistic_of(yy, statistic, q)) - sub
+        # yy: (J, n) -> (J,)
+        return np.log(_statistic_of(yy, statistic, q)) - logpoly
 
     yT = y.T  # (J, n)
     stat = _statistic_of(yT, statistic, q)

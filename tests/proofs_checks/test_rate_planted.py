@@ -481,3 +481,84 @@ def test_single_seeds_may_be_negative_but_not_their_statistic():
     fit = fit_exponent(x, lone)
     assert fit.top_ci == (-np.inf, np.inf)
     assert judge_exponent(fit, 0.5)[0] == "inconclusive"
+
+
+# --- argument checks and boundaries that the rules depend on ---------------------------
+
+def test_fit_argument_checks():
+    x = np.geomspace(10, 1e4, 4)
+    assert fit_exponent([10, 100], [1.0, 10.0], deterministic=True).n_points == 2
+    with pytest.raises(InvalidArgument, match=r"xs\[1\]=0.0"):
+        fit_exponent([10, 0, 100], [1, 1, 1])
+    with pytest.raises(InvalidArgument, match="window_decades"):
+        fit_exponent(x, x, window_decades=0)
+    with pytest.raises(InvalidType, match="deterministic"):
+        fit_exponent(x, x, deterministic="yes")
+    with pytest.raises(InvalidArgument, match="polylog fit needs xs > 1"):
+        fit_exponent([0.5, 10, 100], [1, 2, 3], polylog=1.0)
+    with pytest.raises(InvalidArgument, match="min_seeds"):
+        judge_exponent(_fit(0.5, 0.0), 0.5, min_seeds=0)
+    with pytest.raises(InvalidArgument, match="resolved"):
+        judge_exponent(_fit(0.5, 0.0), 0.5, resolved=-1.0)
+    assert judge_exponent(_fit(0.5, 0.0), 0.5, resolved=0.5)[0] == "holds"
+
+
+def test_the_window_below_the_top_always_has_two_points():
+    # u = 0, 1, 2.9, 3: the top window is [2.9, 3]; the one below must reach back to u = 1
+    x = 10 ** np.array([0.0, 1.0, 2.9, 3.0])
+    fit = fit_exponent(x, x ** 0.5 * np.log(x + 2), deterministic=True)
+    assert fit.windows == [(pytest.approx(10.0), pytest.approx(10 ** 2.9)),
+                           (pytest.approx(10 ** 2.9), pytest.approx(1e3))]
+    assert np.isfinite(fit.curvature)
+
+
+@pytest.mark.parametrize("kind, ci, status", [
+    ("upper", (0.6, 0.7), "inconclusive"),     # lo exactly on 0.6: not above it
+    ("lower", (0.3, 0.4), "inconclusive"),     # hi exactly on 0.4: not below it
+    ("tight", (0.4, 0.6), "holds"),            # both ends on the band's edges
+    ("tight", (0.3, 0.4), "inconclusive"),
+])
+def test_interval_ends_exactly_on_a_threshold(kind, ci, status):
+    assert judge_exponent(_fit(float(np.mean(ci)), 0.0, ci), 0.5, kind=kind)[0] == status
+
+
+def test_which_inconclusive_reason():
+    # the top interval starts exactly on the threshold: not "bending", just unresolved
+    fit = _fit(0.65, -0.05, (0.6, 0.7), (-0.1, -0.05))
+    status, reason = judge_exponent(fit, 0.5)
+    assert status == "inconclusive" and reason.endswith("add seeds or decades")
+    fit = _fit(0.75, -0.05, (0.7, 0.8), (-0.1, -0.05))
+    assert "still bending downwards" in judge_exponent(fit, 0.5)[1]
+
+
+def test_residual_and_flag_rules():
+    from provable.proofs_checks._stats import judge_all_true, judge_residual
+
+    assert judge_residual(0.0, 1e-9)[0] == "holds"
+    assert judge_residual(1e-9, 1e-9) == ("holds", "max |lhs - rhs| = 1e-09 <= 1e-09")
+    assert judge_residual(2e-9, 1e-9)[0] == "violated"
+    assert judge_residual(float("nan"), 1.0)[0] == "violated"
+    assert judge_all_true([True, True], "w") == ("holds", "w: all 2 cases pass")
+    assert judge_all_true([True, False, False], "w") == (
+        "violated", "w: case 1 fails (2 of 3 fail)")
+
+
+def test_check_rate_argument_checks_and_defaults():
+    import time
+
+    def run(T, seed):
+        return float(T) ** 0.5
+
+    grid = [10, 100, 1000, 1e4]
+    for kw, err in [({"kind": "sideways"}, InvalidArgument), ({"tol": -1}, InvalidArgument),
+                    ({"polylog": -1}, InvalidArgument), ({"min_decades": -1}, InvalidArgument)]:
+        with pytest.raises(err):
+            pc.check_rate(run, grid=grid, seeds=8, **kw)
+    with pytest.raises(InvalidArgument, match=r"grid\[1\]=0"):
+        pc.check_rate(run, grid=[10, 0, 100], seeds=8)
+    t0 = time.perf_counter()
+    v = pc.check_rate(run, grid=grid, seeds=8, deterministic=True)
+    elapsed = time.perf_counter() - t0
+    assert v.expected == 0.5 and v.data["rate_kind"] == "upper" and v.tolerance == 0.1
+    assert 0 <= v.seconds <= elapsed
+    assert v.status == "holds"
