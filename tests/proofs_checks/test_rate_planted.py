@@ -562,3 +562,22 @@ def test_check_rate_argument_checks_and_defaults():
     assert v.expected == 0.5 and v.data["rate_kind"] == "upper" and v.tolerance == 0.1
     assert 0 <= v.seconds <= elapsed
     assert v.status == "holds"
+
+
+def test_more_rule_details():
+    x = np.geomspace(10, 1e4, 4)
+    assert fit_exponent(x, np.outer([1.0, 2.0], x), statistic="quantile").statistic == \
+        "quantile 0.9"
+    assert fit_exponent(x, np.tile(x, (2, 1))).deterministic       # two identical seeds
+    with pytest.raises(InvalidArgument):
+        judge_exponent(_fit(0.5, 0.0), 0.5, kind="sideways")
+    bent = _fit(0.55, 0.05, (0.5, 0.6), (0.03, 0.07))
+    status, reason = judge_exponent(bent, 0.5)
+    assert status == "inconclusive" and "projected along the bend: [0.500, 0.700]" in reason
+    assert "still bending upwards" in reason                       # top_hi exactly on 0.6
+    assert judge_exponent(_fit(0.65, 0.0, (0.6, 0.7)), 0.5, kind="tight")[0] == "inconclusive"
+    above = _fit(0.7, -0.05, (0.65, 0.75), (-0.1, -0.05))
+    status, reason = judge_exponent(above, 0.5, kind="tight")
+    assert status == "inconclusive" and "still bending downwards" in reason
+    straddle = _fit(0.6, 0.0, (0.55, 0.65), (-0.01, 0.01))
+    assert judge_exponent(straddle, 0.5, kind="tight")[1].endswith("add seeds or decades")
