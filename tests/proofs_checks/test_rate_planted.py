@@ -581,3 +581,16 @@ def test_more_rule_details():
     assert status == "inconclusive" and "still bending downwards" in reason
     straddle = _fit(0.6, 0.0, (0.55, 0.65), (-0.01, 0.01))
     assert judge_exponent(straddle, 0.5, kind="tight")[1].endswith("add seeds or decades")
+
+
+def test_check_rate_refuses_bad_arguments_before_running_anything():
+    calls = []
+
+    def run(T, seed):
+        calls.append(T)
+        return float(T)
+
+    for kw in ({"kind": "sideways"}, {"tol": -1.0}, {"tol": "x"}):
+        with pytest.raises((InvalidArgument, InvalidType)):
+            pc.check_rate(run, grid=[10, 100, 1000], seeds=8, **kw)
+    assert calls == []
