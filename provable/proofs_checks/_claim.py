@@ -55,10 +55,10 @@ _CLAIM_MODULES = [
     "provable.proofs_checks.claims.alignment",
     "provable.proofs_checks.claims.tabular",
     "provable.proofs_checks.claims.rl",
-    "provable.proofs_checks.claims.rl_tier2",
-    "provable.proofs_checks.claims.rl_tier2b",
+    "provable.proofs_checks.claims.rl_preference_generative",
+    "provable.proofs_checks.claims.rl_imitation_actor_critic",
     "provable.proofs_checks.claims.rl_dueling",
-    "provable.proofs_checks.claims.pg_tier2",
+    "provable.proofs_checks.claims.policy_gradient",
     "provable.proofs_checks.claims.automata",
     "provable.proofs_checks.claims.linear",
 ]
@@ -169,12 +169,8 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    for mod in _CLAIM_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:  # a claim area not written yet
-            if e.name != mod:
-                raise
+    for mod in _CLAIM_MODULES:  # every listed area must import: a missing one is a bug
+        importlib.import_module(mod)
     _LOADED = True
 
 

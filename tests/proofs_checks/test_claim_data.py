@@ -1,4 +1,4 @@
-"""Tier 2 RL claims: what their data must say beyond the verdict
+"""RL claims: what their data must say beyond the verdict
 (the verdicts themselves are checked for every claim in test_catalogue_quick.py)."""
 
 from provable.proofs_checks import get_claim

@@ -1,5 +1,5 @@
 """Dueling RL (Pacchiano, Saha & Lee, 2021): regret with trajectory preferences and known
-transitions (issue 5, Tier 2): ``dueling_rl.regret``."""
+transitions: ``dueling_rl.regret``."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def dueling_instance(S: int, A: int, H: int, instance: int):
         restored="Assuming the transition model is known, we then propose an algorithm with "
                  "almost optimal regret guarantee of Õ(SHd log(T/δ)√T).",
         note="RECONSTRUCTION, not the paper's pseudo-code (its algorithm box and confidence "
-             "radius were not read in this session; only the abstract): a MaxInP-style "
+             "radius are not in the abstract): a MaxInP-style "
              "learner (Saha 2021, contextual dueling bandits) with policies as arms. "
              "Embedding phi(tau) = state-action visitation counts (d = SA; a special case of "
              "the paper's GLM, utility w.phi(tau)); arms = all A^(SH) deterministic Markov "

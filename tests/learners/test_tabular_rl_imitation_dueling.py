@@ -1,4 +1,4 @@
-"""Learners behind the second batch of Tier 2 tabular-RL claims."""
+"""Learners behind the demonstration, actor-critic and dueling tabular-RL claims."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tier 2 policy-gradient claims (issue 5).
+"""Policy-gradient claims: normalised PG with momentum (IGT, HARPG) and APG.
 
 ``pg.fisher_nondegenerate`` (N-PG-IGT and N-HARPG on a Fisher-non-degenerate Gaussian
 LQR policy) and ``apg.rate`` (Adaptive Policy Gradient; not reconstructible from the

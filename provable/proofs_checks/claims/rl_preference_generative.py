@@ -1,4 +1,5 @@
-"""Tier 2 reinforcement-learning claims (issue 5).
+"""Reinforcement-learning claims: token-level preference RL (DPO, GRPO) and MDVI with a
+generative model.
 
 ``dpo.implicit_q``, ``grpo.unsampled_tokens``, ``mdvi.generative``.
 """
@@ -359,9 +360,8 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
              "(1/beta) logsumexp(beta s_k), v_k = w_k - alpha w_{k-1}, q_{k+1} = r + gamma "
              "P_hat_k v_k with m fresh samples per pair per iteration "
              "(provable.learners.generative.mdvi; its exact-model run equals the explicit "
-             "KL-entropy update to rounding, tested). The paper's text was not available in "
-             "this session, so its exact K, M, alpha schedule and output policy could not be "
-             "copied: tau = kappa = 0.1 (alpha = 1/2), K = 100 fixed, m varied. Measured: "
+             "KL-entropy update to rounding, tested). The abstract does not give "
+             "the exact K, M, alpha schedule or output policy, so they are not the paper's: tau = kappa = 0.1 (alpha = 1/2), K = 100 fixed, m varied. Measured: "
              "||v_K - V*_kappa||_inf against the exact entropy-regularised optimum (the "
              "fixed point of exact MDVI; the K = 100 exact-model bias is < 1e-8). Only the "
              "sample-size exponent is checked, on a fixed random MDP; the (1-gamma)^-3 factor "

@@ -1,4 +1,4 @@
-"""Tier 2 tabular-RL claims, second batch (issue 5).
+"""Tabular-RL claims: learning from demonstrations and an optimistic actor-critic.
 
 ``demo_reg.rate`` and ``actor_critic.regret`` (``dueling_rl.regret`` is in ``rl_dueling.py``).
 """
@@ -49,8 +49,8 @@ def _softmax_expert(Q: np.ndarray, tau: float) -> np.ndarray:
              "E_D KL(q^{pi_E} || q^{pi_BC}) over the trajectory distributions (transitions "
              "cancel), averaged over independent demonstration sets D. BC is the tabular MLE "
              "with add-kappa smoothing, kappa = 1 (the paper's log-regularised MLE keeps every "
-             "action's probability bounded below; its exact regularisation constant was not "
-             "read in this session). Expert: softmax of Q*_h with temperature 0.2 (stochastic, "
+             "action's probability bounded below; its exact regularisation constant is not "
+             "given in the abstract). Expert: softmax of Q*_h with temperature 0.2 (stochastic, "
              "near-optimal; the paper allows an eps_E-optimal expert). Also reported (not "
              "judged): the suboptimality of the exact KL-regularised optimum towards pi_BC at "
              "lambda = 0.05, the planning step the paper solves with samples."),
@@ -121,8 +121,8 @@ def _demo_reg(params: dict, seed: int) -> Verdict:
         restored="and accompanying √T regret when the Bellman eluder dimension d does not "
                  "increase with T at more than a log T rate",
         note="TABULAR INSTANTIATION, not the paper's general-function-approximation "
-             "algorithm (its confidence sets, step size and switching rule were not read in "
-             "this session): critic = optimistic backward induction on the empirical model "
+             "algorithm (its confidence sets, step size and switching rule are not "
+             "given in the abstract): critic = optimistic backward induction on the empirical model "
              "with Hoeffding bonus c H sqrt(L/N), c = 0.1, L = ln(5SAT/delta), targeting Q* "
              "(max backup, off-policy); actor = exponential weights pi ∝ exp(eta sum of "
              "critics since the last reset), eta = 1/H constant (NOT tuned to T); reset of the "
