@@ -24,6 +24,11 @@ from provable.proofs_checks._verdict import Verdict
 
 __all__ = ["check_rate"]
 
+#: Swept variables that count things (rounds, samples, arms, states, …): a grid for one
+#: of them is rounded to integers. The variable registry of :mod:`provable.bounds` records
+#: domains, not integrality, so the list is kept here.
+INTEGER_VARS = frozenset({"T", "n", "K", "N", "H", "S", "A", "d", "k", "m"})
+
 
 def _check_value(y: Any, x: Any, seed: int, where: str) -> float:
     try:
@@ -124,7 +129,12 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
     var : str
         Name of the swept variable: the name of ``run``'s first parameter (checked
         when ``run`` has an inspectable signature, so sweeping ``K`` while the report
-        says ``T`` is an error).
+        says ``T`` is an error). When ``var`` counts something (one of ``T``, ``n``,
+        ``K``, ``N``, ``H``, ``S``, ``A``, ``d``, ``k``, ``m``), a grid with
+        non-integer points is rounded to the nearest integers and repeated points are
+        dropped, so ``grid=np.geomspace(1e2, 1e5, 7)`` passes ``int`` values of ``T``
+        to ``run``; fewer than 3 distinct points after rounding (or a point rounded to
+        0) is an error. ``verdict.data["xs"]`` is the grid actually used.
     expected : float
         The exponent the theorem states.
     kind : {"upper", "lower", "tight"}
@@ -159,7 +169,8 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
     -------
     Verdict
         ``status``, fitted exponent ``measured`` with ``ci``, ``reason``, ``data``
-        (``var``, ``xs``, ``ys``, ``fit``, ``rate_kind``: plottable with
+        (``var``, ``xs`` — the grid used, rounded for an integer ``var`` —, ``ys``,
+        ``fit``, ``rate_kind``: plottable with
         :func:`~provable.proofs_checks.write_report`), ``seconds`` and ``control``.
 
     Raises
@@ -214,6 +225,22 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
             raise InvalidArgument(f"grid[{j}]={grid[j]!r}, expected a positive finite number")
     if len(np.unique(xs)) != xs.size:
         raise InvalidArgument(f"grid={list(grid)!r} has repeated points, expected distinct ones")
+    if var in INTEGER_VARS and not all(float(x).is_integer() for x in xs):
+        rounded = np.rint(xs)
+        if np.any(rounded < 1):
+            raise InvalidArgument(
+                f"grid={list(grid)!r} for the integer variable {var}: grid[{int(np.argmin(xs))}]"
+                f"={xs.min()!r} rounds to {rounded.min():g}, expected every point to round to a "
+                f"positive integer {var}")
+        _, first = np.unique(rounded, return_index=True)
+        rounded = rounded[np.sort(first)]
+        if rounded.size < 3:
+            raise InvalidArgument(
+                f"grid={list(grid)!r} for the integer variable {var} rounds to "
+                f"{[int(x) for x in rounded]}: {rounded.size} distinct integer point"
+                f"{'s' if rounded.size != 1 else ''}, expected at least 3 (spread the grid "
+                "over a wider range)")
+        xs = rounded
     if polylog and np.any(xs <= 1):
         raise InvalidArgument(f"grid has a point <= 1 with polylog={polylog:g}, expected every "
                               "point > 1 (log x must be positive)")

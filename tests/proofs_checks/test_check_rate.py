@@ -113,3 +113,43 @@ def test_invalid_arguments(kwargs, exc, match):
     args = {"run": noisy(0.5), "grid": GRID} | kwargs
     with pytest.raises(exc, match=match):
         pc.check_rate(**args)
+
+
+def test_integer_variable_grid_is_rounded_and_recorded():
+    seen = []
+
+    def regret(T, seed):
+        seen.append(T)
+        return float(sum(1.0 for _ in range(T))) ** 0.5 * (1 + 0.01 * seed)
+
+    grid = np.geomspace(1e2, 1e5, 7)
+    v = pc.check_rate(regret, grid=grid, var="T", expected=0.5, seeds=2, deterministic=True)
+    assert all(type(T) is int for T in seen)
+    # 10**(2 + j/2): 100, 316.2..., 1000, 3162.2..., ...
+    assert v.data["xs"] == [100, 316, 1000, 3162, 10000, 31623, 100000]
+    assert sorted(set(seen)) == v.data["xs"]
+
+
+def test_integer_variable_rounding_drops_duplicates_and_refuses_too_few():
+    def run(K, seed):
+        return float(K)
+
+    v = pc.check_rate(run, grid=[10.2, 9.8, 100.4, 1000.0], var="K", expected=1.0, seeds=1,
+                      deterministic=True)
+    assert v.data["xs"] == [10, 100, 1000]
+    with pytest.raises(InvalidArgument, match="2 distinct integer points"):
+        pc.check_rate(run, grid=[10.2, 9.8, 100.4], var="K", expected=1.0, seeds=1,
+                      deterministic=True)
+    with pytest.raises(InvalidArgument, match="positive integer K"):
+        pc.check_rate(run, grid=[0.3, 10.5, 100.5, 1000.0], var="K", expected=1.0, seeds=1,
+                      deterministic=True)
+
+
+def test_real_variable_grid_is_not_rounded():
+    def run(epsilon, seed):
+        return 1.0 / epsilon
+
+    grid = [0.0015, 0.015, 0.15]
+    v = pc.check_rate(run, grid=grid, var="epsilon", expected=-1.0, seeds=1,
+                      deterministic=True, kind="tight")
+    assert v.data["xs"] == grid
