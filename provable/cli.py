@@ -64,7 +64,9 @@ _STYLE = {"holds": "green", "violated": "bold red", "inconclusive": "yellow",
 
 _OutOption = Annotated[Path, typer.Option("--out", "-o", help="Report directory.")]
 _LoadOption = Annotated[list[str] | None, typer.Option(
-    "--load", "-m", help="Import this module first (it registers extra claims); repeatable.")]
+    "--load", "-m", help="Import this module first (it registers extra claims): a module "
+                         "name (the current directory is searched) or a path to a .py "
+                         "file; repeatable.")]
 
 
 def _consoles() -> tuple[Console, Console]:

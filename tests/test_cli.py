@@ -249,3 +249,49 @@ def test_solve_bad_file_exits_2_with_one_line(tmp_path, content, fragment):
     assert r.exit_code == 2, r.output
     assert fragment in r.output and "Traceback" not in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+_USER_CLAIMS = (
+    "from provable.proofs_checks import claim, flags_verdict\n"
+    "from provable.bounds._citation import Citation\n"
+    "@claim(id='{cid}', statement='true is true', kind='property',\n"
+    "       citation=Citation('Extra', origin='reference'),\n"
+    "       budgets={{'quick': {{}}, 'full': {{}}}})\n"
+    "def _t(params, seed):\n"
+    "    return flags_verdict([True], what='t', control_flags=[False], control_what='f')\n")
+
+
+def test_verify_load_py_file_by_path(toys, tmp_path, monkeypatch):
+    (tmp_path / "my_claims_by_path.py").write_text(_USER_CLAIMS.format(cid="user.by_path"))
+    monkeypatch.chdir(tmp_path)
+    r = run("verify", "user.by_path", "--load", "./my_claims_by_path.py", "--out", "o")
+    assert r.exit_code == 0, r.output
+    res = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert [v["status"] for v in res["verdicts"]] == ["holds"]
+
+
+def test_verify_load_module_in_current_directory(toys, tmp_path, monkeypatch):
+    (tmp_path / "my_claims_in_cwd.py").write_text(_USER_CLAIMS.format(cid="user.in_cwd"))
+    monkeypatch.chdir(tmp_path)
+    r = run("verify", "user.in_cwd", "--load", "my_claims_in_cwd", "--out", "o")
+    assert r.exit_code == 0, r.output
+    res = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert [v["status"] for v in res["verdicts"]] == ["holds"]
+
+
+@pytest.mark.parametrize("body, load", [
+    ("raise RuntimeError('boom in user module')\n", "./broken_claims.py"),
+    ("def f(:\n", "./broken_claims.py"),
+    ("import no_such_dependency_for_provable\n", "broken_claims"),
+    (None, "./missing_claims.py"),
+])
+def test_verify_load_failure_is_one_line_exit_2(toys, tmp_path, monkeypatch, body, load):
+    if body is not None:
+        (tmp_path / "broken_claims.py").write_text(body)
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["verify", "--load", load, "--out", "o"])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    msg = r.output.strip()
+    assert msg.startswith("Error:") and "\n" not in msg and load in msg

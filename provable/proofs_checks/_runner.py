@@ -49,24 +49,83 @@ __all__ = ["verify", "verify_all", "load_claim_modules", "failures", "exit_code"
 ProgressCallback = Callable[[int, int, Verdict], None]
 
 
+def _import_path(path: Path) -> None:
+    """Import a ``.py`` file by path, under its stem (once per file)."""
+    import importlib.util
+    import sys
+
+    path = path.resolve()
+    name = path.stem
+    mod = sys.modules.get(name)
+    if mod is not None and getattr(mod, "__file__", None) and Path(mod.__file__).resolve() == path:
+        return
+    if mod is not None or not name.isidentifier():
+        name = f"_provable_claims_{abs(hash(str(path)))}"
+        if name in sys.modules:
+            return
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise InvalidArgument(f"module={str(path)!r} cannot be imported, expected a .py file")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    try:
+        spec.loader.exec_module(mod)
+    except BaseException:
+        del sys.modules[name]
+        raise
+
+
 def load_claim_modules(modules: Iterable[str] | None) -> None:
     """Import modules that register extra claims (a user's own ``@claim`` functions).
 
     Parameters
     ----------
     modules : iterable of str or None
-        Importable module names, e.g. ``["mypkg.claims"]``.
+        Importable module names (``"mypkg.claims"``; a module in the current directory
+        is found: the directory is on ``sys.path`` during the import) or paths to
+        ``.py`` files (``"./my_claims.py"``, imported by path, once per file).
+
+    Raises
+    ------
+    InvalidArgument
+        When a module cannot be found or raises while it is imported; the one-line
+        message names the module and the exception.
 
     Examples
     --------
     >>> load_claim_modules(["provable.proofs_checks._claim"])
     """
+    import sys
+
     for name in modules or ():
+        if not isinstance(name, str):
+            raise InvalidType(f"module={name!r} has type {type(name).__name__}, expected str")
+        as_path = name.endswith(".py") or os.sep in name or "/" in name
+        cwd = os.getcwd()
+        added = False
         try:
-            importlib.import_module(name)
-        except ImportError as e:
-            raise InvalidArgument(f"module={name!r} cannot be imported ({e}), expected an "
-                                  "importable module that registers claims") from e
+            if as_path:
+                path = Path(name)
+                if not path.is_file():
+                    raise InvalidArgument(f"module={name!r}: no such file (looked in {cwd}), "
+                                          "expected a .py file that registers claims")
+                _import_path(path)
+            else:
+                if cwd not in sys.path:
+                    sys.path.insert(0, cwd)
+                    added = True
+                importlib.import_module(name)
+        except InvalidArgument:
+            raise
+        except Exception as e:
+            what = " ".join(f"{type(e).__name__}: {e}".split())
+            hint = ("an importable module name or a path to a .py file" if not as_path
+                    else "a .py file that imports cleanly")
+            raise InvalidArgument(f"module={name!r} cannot be imported ({what}), expected "
+                                  f"{hint} that registers claims") from e
+        finally:
+            if added and cwd in sys.path:
+                sys.path.remove(cwd)
 
 
 def _check_budget(budget: str) -> str:
