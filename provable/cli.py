@@ -4,7 +4,7 @@
 
     provable verify [CLAIM ...] [--suite quick|full] [--out DIR] [--jobs N]
                     [--scheduler ADDR] [--seed S] [--force] [--load MODULE]
-    provable claims [--out DIR]
+    provable claims [--out DIR] [--plain]
     provable rates [--format markdown|latex|html|json] [--setting S] [--quantity Q] [--kind K]
     provable solve FILE [--method auto] [--tol 1e-8] [--max-states 30]
 
@@ -257,7 +257,13 @@ def _run_mutant_batteries(ids: list[str] | None, budget: str, seed: int, out: Pa
 
 
 @app.command("claims")
-def claims_command(out: _OutOption = Path("provable-report"), load: _LoadOption = None) -> None:
+def claims_command(
+    out: _OutOption = Path("provable-report"),
+    load: _LoadOption = None,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="One line per claim: its id, a tab and its last status (or "
+                        "'not run'); no table, nothing truncated.")] = False,
+) -> None:
     """List the claim catalogue, with each claim's status from the last run in --out."""
     from rich.table import Table
     from rich.text import Text
@@ -272,11 +278,16 @@ def claims_command(out: _OutOption = Path("provable-report"), load: _LoadOption 
     except ProvableError as e:
         _fail(err, str(e))
     cat = catalogue()
-    if not cat:
+    if not cat and not plain:
         console.print("No claims are registered.")
         return
     last = read_results(out) or {}
     status = {d.get("claim"): d for d in last.get("verdicts", [])}
+    if plain:
+        for c in cat:
+            d = status.get(c.id)
+            typer.echo(f"{c.id}\t{(d.get('status') if d else None) or 'not run'}")
+        return
     table = Table(title=f"{len(cat)} claims" + (f" (last run: {last.get('created')})"
                                                  if last else ""))
     for col in ("claim", "kind", "source", "last run", "statement"):

@@ -295,3 +295,34 @@ def test_verify_load_failure_is_one_line_exit_2(toys, tmp_path, monkeypatch, bod
     assert r.exception is None or isinstance(r.exception, SystemExit)
     msg = r.output.strip()
     assert msg.startswith("Error:") and "\n" not in msg and load in msg
+
+
+def test_claims_plain_one_id_per_line_with_last_status(toys, tmp_path):
+    r = run("claims", "--plain", "--out", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert sorted(ln.split("\t") for ln in lines) == [[cid, "not run"] for cid in sorted(toys)]
+    run("verify", "toy.identity", "--out", str(tmp_path))
+    r = run("claims", "--plain", "--out", str(tmp_path))
+    got = dict(ln.split("\t") for ln in r.output.splitlines())
+    res = json.loads((tmp_path / "results.json").read_text())
+    assert got["toy.identity"] == res["verdicts"][0]["status"] != "not run"
+    assert {k for k, s in got.items() if s == "not run"} == set(toys) - {"toy.identity"}
+
+
+def test_claims_plain_does_not_truncate_long_ids(monkeypatch, tmp_path):
+    from provable.bounds._citation import Citation
+    from provable.proofs_checks import claim, flags_verdict
+
+    monkeypatch.setattr(_claim, "_REGISTRY", {})
+    monkeypatch.setattr(_claim, "_LOADED", True)
+    long_id = "user." + "a_very_long_claim_name_" * 5 + "end"
+
+    @claim(id=long_id, statement="x " * 100, kind="property",
+           citation=Citation("Extra", origin="reference"), budgets={"quick": {}, "full": {}})
+    def _t(params, seed):
+        return flags_verdict([True], what="t", control_flags=[False], control_what="f")
+
+    monkeypatch.setenv("COLUMNS", "80")
+    r = run("claims", "--plain", "--out", str(tmp_path))
+    assert r.output == f"{long_id}\tnot run\n"
