@@ -6,7 +6,7 @@
                     [--scheduler ADDR] [--seed S] [--force] [--load MODULE]
     provable claims [--out DIR] [--plain]
     provable rates [--format markdown|latex|html|json] [--setting S] [--quantity Q] [--kind K]
-    provable solve FILE [--method auto] [--tol 1e-8] [--max-states 30]
+    provable solve FILE [--method auto] [--tol 1e-8] [--max-states 30] [--json]
 
 Heavy modules (numpy, matplotlib, joblib, the claim modules) are imported inside the
 commands, so ``provable --help`` answers at once.
@@ -325,6 +325,32 @@ def rates(
     typer.echo(text)  # plain: no rich markup interpretation of the table
 
 
+def _json_ready(v: Any) -> Any:
+    import math
+
+    if isinstance(v, dict):
+        return {str(k): _json_ready(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_ready(x) for x in v]
+    if hasattr(v, "tolist"):  # numpy arrays and scalars
+        return _json_ready(v.tolist())
+    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else repr(v)
+    from fractions import Fraction
+
+    if isinstance(v, Fraction):
+        return f"{v.numerator}/{v.denominator}"
+    return str(v)
+
+
+def _json_dumps(res: Any) -> str:
+    import json
+
+    return json.dumps(_json_ready(dict(res)), allow_nan=False)
+
+
 @app.command()
 def solve(
     file: Annotated[Path, typer.Argument(help="Model file (.npz or .json).")],
@@ -332,8 +358,14 @@ def solve(
     tol: Annotated[float, typer.Option(help="Certified tolerance on V.")] = 1e-8,
     max_states: Annotated[int, typer.Option(
         "--max-states", min=0, help="Rows of the value table to print.")] = 30,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the whole result as one JSON object instead of tables: floats "
+                       "at full precision (shortest repr that round-trips; non-finite ones "
+                       "as the strings \"inf\", \"-inf\", \"nan\"), every state, and for "
+                       "--method exact the rational values V_exact and Q_exact as \"p/q\" "
+                       "strings.")] = False,
 ) -> None:
-    """Solve an MDP stored in FILE and print its values and policy."""
+    """Solve an MDP stored in FILE and print its values and policy (--json: as JSON)."""
     import numpy as np
     from rich.table import Table
     from rich.text import Text
@@ -360,6 +392,9 @@ def solve(
         traceback.print_exc()
         _fail(err, f"internal error ({type(e).__name__}: {e}); please report it", code=3)
 
+    if as_json:
+        typer.echo(_json_dumps(res))
+        return
     summary = Table(show_header=False, title=f"solve {file.name}")
     summary.add_column("field", style="bold")
     summary.add_column("value")

@@ -326,3 +326,49 @@ def test_claims_plain_does_not_truncate_long_ids(monkeypatch, tmp_path):
     monkeypatch.setenv("COLUMNS", "80")
     r = run("claims", "--plain", "--out", str(tmp_path))
     assert r.output == f"{long_id}\tnot run\n"
+
+
+def test_solve_json_full_precision(monkeypatch, tmp_path):
+    model = tmp_path / "m.json"
+    model.write_text("{}")
+    V = [0.1 + 0.2, 1 / 3, 2.0 ** -60 + 1.0]
+
+    def solve_command(path, method="auto", tol=1e-8):
+        return {"V": V, "policy": [0, 1, 1], "error_bound": float("inf"), "iterations": 3,
+                "method": "value_iteration", "seconds": 0.01, "converged": False}
+
+    fake = types.ModuleType("provable.solvers._cli")
+    fake.solve_command = solve_command
+    monkeypatch.setitem(sys.modules, "provable.solvers._cli", fake)
+    r = runner.invoke(app, ["solve", str(model), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["V"] == V and out["V"][0] != 0.3  # bit-exact, not rounded for display
+    assert out["error_bound"] == "inf" and out["converged"] is False
+    assert out["policy"] == [0, 1, 1]
+    assert "--json" in runner.invoke(app, ["solve", "--help"]).output
+
+
+def test_solve_json_exact_rationals(tmp_path):
+    io = pytest.importorskip("provable.mdp._io")
+    pytest.importorskip("provable.solvers._cli")
+    from fractions import Fraction
+
+    import numpy as np
+
+    from provable.mdp import TabularMDP
+
+    # state 0 -> state 1 (reward 1), state 1 absorbing (reward 0.1), gamma = 1/2:
+    # V1 = r1 / (1 - gamma) = 2 r1, V0 = 1 + V1 / 2, with r1 the double nearest 0.1
+    P = np.array([[[0.0, 1.0]], [[0.0, 1.0]]])
+    R = np.array([[1.0], [0.1]])
+    io.save(TabularMDP(P, R, gamma=0.5), str(tmp_path / "m.npz"))
+    r = runner.invoke(app, ["solve", str(tmp_path / "m.npz"), "--method", "exact", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    r1 = Fraction(0.1)
+    want = [1 + r1, 2 * r1]
+    assert out["V_exact"] == [f"{w.numerator}/{w.denominator}" for w in want]
+    assert out["V"] == [float(w) for w in want]
+    assert out["policy"] == [0, 0] and out["method"] == "exact"
+    assert [[Fraction(q) for q in row] for row in out["Q_exact"]] == [[w] for w in want]
