@@ -372,3 +372,19 @@ def test_solve_json_exact_rationals(tmp_path):
     assert out["V"] == [float(w) for w in want]
     assert out["policy"] == [0, 0] and out["method"] == "exact"
     assert [[Fraction(q) for q in row] for row in out["Q_exact"]] == [[w] for w in want]
+
+
+def test_verify_load_py_file_elsewhere_with_worker_processes(tmp_path, monkeypatch):
+    """Workers cannot import the file by name (its folder is not on their path): its
+    claims must still reach them."""
+    (tmp_path / "claims_elsewhere.py").write_text(
+        _USER_CLAIMS.format(cid="user.elsewhere_a")
+        + _USER_CLAIMS.format(cid="user.elsewhere_b").replace("def _t(", "def _t2("))
+    (tmp_path / "sub").mkdir()
+    r = subprocess.run([sys.executable, "-m", "provable", "verify", "user.elsewhere_a",
+                        "user.elsewhere_b", "--load", "../claims_elsewhere.py", "--jobs", "2",
+                        "--out", "o"], capture_output=True, text=True, cwd=tmp_path / "sub",
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    res = json.loads((tmp_path / "sub" / "o" / "results.json").read_text())
+    assert sorted(v["status"] for v in res["verdicts"]) == ["holds", "holds"]

@@ -73,6 +73,10 @@ def _import_path(path: Path) -> None:
     except BaseException:
         del sys.modules[name]
         raise
+    # worker processes cannot import the file by name: send its functions by value
+    for cp in ("joblib.externals.cloudpickle", "cloudpickle"):
+        with contextlib.suppress(Exception):
+            importlib.import_module(cp).register_pickle_by_value(mod)
 
 
 def load_claim_modules(modules: Iterable[str] | None) -> None:
