@@ -388,3 +388,11 @@ def test_verify_load_py_file_elsewhere_with_worker_processes(tmp_path, monkeypat
     assert r.returncode == 0, r.stdout + r.stderr
     res = json.loads((tmp_path / "sub" / "o" / "results.json").read_text())
     assert sorted(v["status"] for v in res["verdicts"]) == ["holds", "holds"]
+
+
+def test_load_py_file_whose_stem_shadows_a_module(toys, tmp_path, monkeypatch):
+    from provable.proofs_checks._runner import load_claim_modules
+
+    (tmp_path / "json.py").write_text(_USER_CLAIMS.format(cid="user.shadow"))
+    load_claim_modules([str(tmp_path / "json.py")])
+    assert "user.shadow" in toys and json.dumps([1]) == "[1]"  # the real json is untouched

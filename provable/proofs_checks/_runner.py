@@ -53,6 +53,7 @@ def _import_path(path: Path) -> None:
     """Import a ``.py`` file by path, under its stem (once per file)."""
     import importlib.util
     import sys
+    import zlib
 
     path = path.resolve()
     name = path.stem
@@ -60,7 +61,7 @@ def _import_path(path: Path) -> None:
     if mod is not None and getattr(mod, "__file__", None) and Path(mod.__file__).resolve() == path:
         return
     if mod is not None or not name.isidentifier():
-        name = f"_provable_claims_{abs(hash(str(path)))}"
+        name = f"_provable_claims_{zlib.crc32(str(path).encode()):08x}"
         if name in sys.modules:
             return
     spec = importlib.util.spec_from_file_location(name, path)
