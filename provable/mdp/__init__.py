@@ -11,9 +11,10 @@ from provable.mdp._generators import (
 from provable.mdp._io import load, save
 from provable.mdp._linear import LinearMDP
 from provable.mdp._linear_generators import combination_lock, low_rank_mdp, random_linear_mdp
-from provable.mdp._tabular import TabularMDP
+from provable.mdp._tabular import LayoutWarning, TabularMDP
 
 __all__ = [
+    "LayoutWarning",
     "LinearMDP",
     "TabularMDP",
     "chain",

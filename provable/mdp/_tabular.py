@@ -8,6 +8,8 @@ finite horizon (``horizon=H``) or average reward (neither given).
 from __future__ import annotations
 
 import numbers
+import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -23,10 +25,36 @@ from provable._validation import (
     check_real,
     check_stochastic,
 )
-from provable.errors import InvalidModel, InvalidType, ProvableError
+from provable.errors import InvalidArgument, InvalidModel, InvalidType, ProvableError
 from provable.mdp import _format
 
-__all__ = ["TabularMDP"]
+__all__ = ["TabularMDP", "LayoutWarning"]
+
+_LAYOUTS = ("sas", "ass")
+
+
+class LayoutWarning(UserWarning):
+    """A dense P with as many states as actions was read in provable's ``(S, A, S)``
+    layout although pymdptoolbox's ``(A, S, S)`` reading gives another model."""
+
+
+def _ambiguous_layout(P: np.ndarray) -> bool:
+    """Whether the (S, A, S) and (A, S, S) readings of a dense P differ (S == A >= 2 and
+    P[s, a] != P[a, s] for some pair)."""
+    S, A = P.shape[-3], P.shape[-2]
+    if S != A or S < 2:
+        return False
+    return not np.array_equal(P, np.swapaxes(P, -3, -2))
+
+
+def _called_from_outside() -> bool:
+    """Whether TabularMDP(...) was called by code outside provable (provable's own
+    constructors build P in its layout by construction)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_name == "__init__":
+        frame = frame.f_back   # a subclass's __init__ calling ours
+    name = frame.f_globals.get("__name__", "") if frame is not None else ""
+    return not (name == "provable" or name.startswith("provable."))
 
 
 def _check_sparse_rows(P: sp.csr_matrix, A: int, tol: float) -> None:
@@ -107,6 +135,12 @@ class TabularMDP:
         Number of decision steps H >= 1 of a finite-horizon problem.
     tol : float, default 1e-9
         Tolerance on row sums of P.
+    layout : {"sas", "ass"}, optional
+        Axis order of a dense P (and of a 3-D R): ``"sas"`` is provable's ``P[s, a, s']``
+        (``(H, S, A, S)`` with a horizon), ``"ass"`` pymdptoolbox's ``P[a, s, s']``
+        (``(H, A, S, S)``). Default: ``"sas"``. When S == A the shape cannot tell the two
+        apart; if the two readings give different models and ``layout`` is not given, a
+        :class:`LayoutWarning` says that ``(S, A, S)`` was assumed.
 
     Notes
     -----
@@ -140,11 +174,20 @@ class TabularMDP:
     Traceback (most recent call last):
     ...
     provable.errors.InvalidModel: P[1, 0, :] sums to 0.9, expected 1 (tol 1e-09)
+
+    With as many states as actions, say which axis is the action:
+
+    >>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])  # (A, S, S)
+    >>> pv.TabularMDP(P, R, gamma=0.9, layout="ass").P[0, 1].tolist()   # P[s=0, a=1]
+    [1.0, 0.0]
     """
 
     def __init__(self, P: Any, R: Any, gamma: float | None = None, horizon: int | None = None,
-                 *, tol: float = 1e-9) -> None:
+                 *, tol: float = 1e-9, layout: str | None = None) -> None:
         tol = check_real("tol", tol, lower=0.0)
+        if layout is not None and (not isinstance(layout, str) or layout not in _LAYOUTS):
+            raise InvalidArgument(f"layout={layout!r}, expected one of {list(_LAYOUTS)} "
+                                  "(\"sas\": P[s, a, s'], \"ass\": pymdptoolbox's P[a, s, s'])")
         if horizon is not None:
             horizon = check_int("horizon", horizon, min_value=1)
             gamma = 1.0 if gamma is None else check_real("gamma", gamma, lower=0.0, upper=1.0)
@@ -154,6 +197,9 @@ class TabularMDP:
         self.horizon: int | None = horizon
 
         if sp.issparse(P):
+            if layout == "ass":
+                raise InvalidModel("layout='ass' is for a dense (A, S, S) P; a sparse P is "
+                                   "(S*A, S) (for per-action matrices use from_mdptoolbox)")
             P = _own_csr(P)
             S = P.shape[1]
             if S == 0 or P.shape[0] == 0:
@@ -182,6 +228,23 @@ class TabularMDP:
                                    + (" or (H, S, A, S)" if horizon else ""))
             else:
                 self.time_varying = False
+            if layout == "ass":
+                if P.shape[-1] != P.shape[-2]:
+                    raise InvalidModel(f"P has shape {P.shape}, expected (A, S, S) for "
+                                       "layout='ass'")
+                P = np.ascontiguousarray(np.swapaxes(P, -3, -2))
+                if not sp.issparse(R):
+                    R = as_real_array("R", R)
+                    if R.ndim == 3 and not self.time_varying:   # (A, S, S) -> (S, A, S)
+                        R = np.ascontiguousarray(np.swapaxes(R, 0, 1))
+            elif layout is None and _ambiguous_layout(P) and _called_from_outside():
+                n = P.shape[-2]
+                warnings.warn(
+                    f"P has shape {P.shape} with S = A = {n}: read as P[s, a, s'] (provable's "
+                    "(S, A, S) layout); pymdptoolbox's P[a, s, s'] gives another model. Pass "
+                    "layout='sas' to confirm, or layout='ass' (or "
+                    "TabularMDP.from_mdptoolbox) for pymdptoolbox's layout",
+                    LayoutWarning, stacklevel=2)
             S, A, S2 = P.shape[-3:]
             if S == 0 or A == 0:
                 raise InvalidModel(f"P has shape {P.shape}, expected at least one state and "
@@ -307,7 +370,8 @@ class TabularMDP:
     # ------------------------------------------------------------------ converters
     @classmethod
     def from_mdptoolbox(cls, P: Any, R: Any, gamma: float | None = None,
-                        horizon: int | None = None, *, tol: float = 1e-9) -> TabularMDP:
+                        horizon: int | None = None, *, average: bool = False,
+                        tol: float = 1e-9) -> TabularMDP:
         """Build from pymdptoolbox's layout, indexed ``P[a][s, s']``.
 
         Parameters
@@ -323,12 +387,18 @@ class TabularMDP:
             or sparse, in any of P's containers): the reward on the transition, reduced
             to its expectation under P.
         gamma, horizon : see :class:`TabularMDP`
+            ``gamma`` is pymdptoolbox's ``discount``. One of ``gamma``, ``horizon`` or
+            ``average=True`` is required.
+        average : bool, default False
+            Build the long-run average-reward problem (pymdptoolbox's
+            ``RelativeValueIteration``); refused together with ``gamma`` or ``horizon``.
         tol : float, default 1e-9
             Tolerance on the row sums of P.
 
         Notes
         -----
-        Every error names the place in the caller's layout, for instance
+        pymdptoolbox's solvers all take a ``discount``; a call without one is refused
+        rather than read as average reward. Every error names the place in the caller's layout, for instance
         ``P[action 0][1, :] sums to 0.9, expected 1 (tol 1e-09)``.
 
         Examples
@@ -347,9 +417,24 @@ class TabularMDP:
         Traceback (most recent call last):
         ...
         provable.errors.InvalidModel: P[action 1][1, :] sums to 0.9, expected 1 (tol 1e-09)
+        >>> pv.TabularMDP.from_mdptoolbox(P, R)
+        Traceback (most recent call last):
+        ...
+        provable.errors.InvalidArgument: from_mdptoolbox(P, R) needs the criterion: gamma=... (pymdptoolbox's discount), horizon=H, or average=True for the long-run average reward
+        >>> pv.TabularMDP.from_mdptoolbox(P, R, average=True)
+        TabularMDP(S=2, A=2, average reward, dense)
         """
         from provable.mdp._mdptoolbox import read_mdptoolbox
 
+        if not isinstance(average, (bool, np.bool_)):
+            raise InvalidType(f"average={average!r}, expected True or False")
+        if average and (gamma is not None or horizon is not None):
+            raise InvalidArgument(f"average=True with gamma={gamma!r}, horizon={horizon!r}, "
+                                  "expected the average-reward criterion alone")
+        if not average and gamma is None and horizon is None:
+            raise InvalidArgument("from_mdptoolbox(P, R) needs the criterion: gamma=... "
+                                  "(pymdptoolbox's discount), horizon=H, or average=True for "
+                                  "the long-run average reward")
         tol = check_real("tol", tol, lower=0.0)
         P_sas, R_sa = read_mdptoolbox(P, R, tol)
         return cls(P_sas, R_sa, gamma=gamma, horizon=horizon, tol=tol)

@@ -46,6 +46,8 @@ EPS = 0.01          # pymdptoolbox's default epsilon
 
 def models(P, R, gamma=None, **kw):
     """The peer's (P, R) as given, and as a provable-sparse CSR (S*A, S) model."""
+    if gamma is None and "horizon" not in kw:
+        kw["average"] = True
     m = pv.TabularMDP.from_mdptoolbox(P, R, gamma=gamma, **kw)
     flat = pv.TabularMDP(sp.csr_matrix(m.P_at()), m.R, gamma=m.gamma, horizon=m.horizon)
     return [m, flat]
@@ -390,8 +392,8 @@ def test_issue7(algorithm, form):
     the test checks the exact gain 0 instead of a tie-broken policy."""
     P = [sp.csr_matrix(x) for x in ISSUE7_P] if form.startswith("sparse_P") else ISSUE7_P
     R = [sp.csr_matrix(x) for x in ISSUE7_R] if "sparse_R" in form else ISSUE7_R
-    gamma = None if algorithm == "RelativeValueIteration" else 0.9
-    m = pv.TabularMDP.from_mdptoolbox(P, R, gamma=gamma)
+    avg = algorithm == "RelativeValueIteration"
+    m = pv.TabularMDP.from_mdptoolbox(P, R, gamma=None if avg else 0.9, average=avg)
     assert m.R[:, 0].tolist() == list(ISSUE7_COMPUTED_R[0])
     assert m.R[:, 1].tolist() == list(ISSUE7_COMPUTED_R[1])
     assert m.sparse == form.startswith("sparse_P")
