@@ -11,12 +11,12 @@ import inspect
 import math
 import numbers
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from provable._validation import check_choice, check_int, check_real
+from provable._validation import _short, check_choice, check_int, check_real
 from provable.errors import InvalidArgument, InvalidType
 from provable.proofs_checks._claim import rate_verdict
 from provable.proofs_checks._stats import MIN_SEEDS, RATE_KINDS
@@ -52,7 +52,7 @@ def _check_value(y: Any, x: Any, seed: int, where: str) -> float:
         "fit a positive surrogate such as 1 + regret, or drop that grid point)")
 
 
-def _check_var(run: Callable[..., Any], var: Any) -> None:
+def _check_var(run: Callable[..., Any], var: Any, curve: bool = False) -> None:
     if not isinstance(var, str) or not var.isidentifier():
         raise InvalidType(f"var={var!r}, expected the name of run's swept argument (an "
                           "identifier such as 'T')")
@@ -62,10 +62,50 @@ def _check_var(run: Callable[..., Any], var: Any) -> None:
         return
     params = [p for p in sig.parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if params and params[0].name != var:
+    names = (var, var + "s") if curve else (var,)
+    if params and params[0].name not in names:
         raise InvalidArgument(
             f"var={var!r}, but run{sig} sweeps its first argument {params[0].name!r}: name "
             f"the variable that is swept (var={params[0].name!r}), or rename run's argument")
+
+
+def _curve_values(out: Any, xs_user: list, where: str, n_seeds: int | None = None) -> list:
+    """The curve ``run`` returned, one entry per grid point in grid order: from a mapping
+    keyed by the grid points, or a sequence (``n_seeds`` given: a ``(seeds, grid)`` array
+    or a mapping from grid point to one value per seed; each entry is then a row over the
+    seeds)."""
+    n = len(xs_user)
+    if isinstance(out, Mapping):
+        missing = [x for x in xs_user if x not in out]
+        if missing:
+            raise InvalidArgument(f"{where} returned a mapping without the grid point "
+                                  f"{missing[0]!r} (keys {_short(sorted(out, key=repr))}), "
+                                  "expected one entry per grid point")
+        if n_seeds is None:
+            return [out[x] for x in xs_user]
+        cols = []
+        for x in xs_user:
+            try:
+                col = np.asarray(out[x], dtype=float)
+            except (TypeError, ValueError):
+                col = None
+            if col is None or col.shape != (n_seeds,):
+                raise InvalidArgument(f"{where} returned {_short(out[x])} at x={x!r}, expected "
+                                      f"{n_seeds} real numbers: one per seed")
+            cols.append(col)
+        return cols
+    shape = (n,) if n_seeds is None else (n_seeds, n)
+    try:
+        arr = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if isinstance(out, (str, bytes)) or arr is None or arr.shape != shape:
+        raise InvalidArgument(f"{where} returned {_short(out)}, expected {shape} real numbers"
+                              + (": one per grid point, in grid order (or a mapping from grid "
+                                 "point to value)" if n_seeds is None else
+                                 ": one curve over the grid per seed (or a mapping from grid "
+                                 "point to one value per seed)"))
+    return list(arr) if n_seeds is None else list(arr.T)
 
 
 def _seed_list(seeds: int | Sequence[int]) -> list[int]:
@@ -90,7 +130,7 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
                label: str = "user", *, control_offset: float = 0.25,
                min_decades: float = 1.0, boot_seed: int = 0, statistic: str = "mean",
                quantile: float = 0.9, deterministic: bool = False,
-               min_seeds: int = MIN_SEEDS) -> Verdict:
+               min_seeds: int = MIN_SEEDS, curve: bool = False) -> Verdict:
     r"""Check that ``run(x, seed)`` grows like :math:`x^{\text{expected}}`.
 
     Runs ``run`` on every grid point and seed, takes the statistic the theorem
@@ -122,7 +162,11 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
         ``run(x, seed) -> float``: the quantity at grid point ``x`` (regret at horizon
         ``T``, error after ``n`` samples, …) for one seed. With ``vectorized=True``,
         ``run(x, seeds) -> array`` gets an int array of seeds and returns one value per
-        seed. Values must be positive and finite.
+        seed. Values must be positive and finite. With ``curve=True``,
+        ``run(xs, seed)`` gets the whole grid (a list, in grid order) and returns the
+        curve at those checkpoints from one run up to ``max(xs)``: a sequence of one
+        value per grid point, or a mapping ``{x: value}``; with ``vectorized=True`` as
+        well, ``run(xs, seeds)`` returns an array of shape ``(len(seeds), len(xs))``.
     grid : sequence of float
         At least two positive grid points, ideally spanning at least ``min_decades``
         decades (geometric spacing: ``np.geomspace(1e2, 1e4, 5)``).
@@ -164,6 +208,10 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
         ``run`` has no randomness: one seed suffices and intervals are exact.
     min_seeds : int
         Fewest seeds for a confident verdict on noisy data.
+    curve : bool
+        ``run`` returns the whole curve over the grid (one simulation per seed up to the
+        largest grid point, read at every checkpoint) instead of one value per call.
+        Its first parameter may be named ``var`` or ``var + "s"`` (``Ts``).
 
     Returns
     -------
@@ -201,6 +249,20 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
             v = pc.check_rate(my_regret, grid=np.geomspace(1e2, 1e5, 7), expected=0.5)
             assert v.status == "holds", v.reason
             assert v.control.status == "violated", v.control.reason
+
+    An anytime quantity (cumulative regret) is read off one run per seed at every grid
+    point with ``curve=True``:
+
+    >>> def regret_curve(Ts, seed):
+    ...     rng = np.random.default_rng(seed)
+    ...     T_max = max(Ts)
+    ...     increments = 1.0 / np.sqrt(np.arange(1, T_max + 1)) * rng.uniform(0.5, 1.5, T_max)
+    ...     cumulative = np.cumsum(increments)
+    ...     return {T: cumulative[T - 1] for T in Ts}
+    >>> v = pc.check_rate(regret_curve, grid=np.geomspace(1e2, 1e5, 7), expected=0.5,
+    ...                   curve=True)
+    >>> v.status, [int(T) for T in v.data["xs"]]
+    ('holds', [100, 316, 1000, 3162, 10000, 31623, 100000])
     """
     if not callable(run):
         raise InvalidType(f"run={run!r} is not callable, expected run(x, seed) -> float")
@@ -210,7 +272,9 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
     polylog = check_real("polylog", polylog, lower=0.0)
     control_offset = check_real("control_offset", control_offset, lower=0.0, lower_open=True)
     min_decades = check_real("min_decades", min_decades, lower=0.0)
-    _check_var(run, var)
+    if not isinstance(curve, (bool, np.bool_)):
+        raise InvalidType(f"curve={curve!r}, expected True or False")
+    _check_var(run, var, bool(curve))
     if not isinstance(label, str):
         raise InvalidType(f"label={label!r} has type {type(label).__name__}, expected str")
     try:
@@ -250,7 +314,19 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
 
     t0 = time.perf_counter()
     ys = np.empty((len(seed_list), xs.size))
-    for j, x in enumerate(xs_user):
+    if curve:   # one call per seed (or one for all seeds) gives the whole grid
+        if vectorized:
+            arr = np.asarray(seed_list, dtype=np.int64)
+            cols = _curve_values(run(list(xs_user), arr), xs_user, "run(xs, seeds)", arr.size)
+            for j, (x, col) in enumerate(zip(xs_user, cols)):
+                for s, sd in enumerate(seed_list):
+                    ys[s, j] = _check_value(col[s], x, sd, "run(xs, seeds)")
+        else:
+            for s, sd in enumerate(seed_list):
+                vals = _curve_values(run(list(xs_user), sd), xs_user, "run(xs, seed)")
+                for j, x in enumerate(xs_user):
+                    ys[s, j] = _check_value(vals[j], x, sd, "run(xs, seed)")
+    for j, x in enumerate([] if curve else xs_user):
         if vectorized:
             arr = np.asarray(seed_list, dtype=np.int64)
             out = run(x, arr)

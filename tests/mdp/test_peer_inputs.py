@@ -229,7 +229,7 @@ def test_mutating_every_input_after_construction_changes_nothing():
             builds.append(pv.TabularMDP.from_mdptoolbox(P, R, gamma=0.9))
     P_sas = np.stack(SMALL_P, axis=1)
     P_flat = sp.csr_matrix(P_sas.reshape(4, 2))
-    builds += [pv.TabularMDP(P_sas, R_dense, gamma=0.9), pv.TabularMDP(P_flat, R_sparse, gamma=0.9)]
+    builds += [pv.TabularMDP(P_sas, R_dense, gamma=0.9, layout="sas"), pv.TabularMDP(P_flat, R_sparse, gamma=0.9)]
     for x in (*P_list, *P_dict.values(), R_dense, *R_trans, P_sas):
         x[...] = 0.0
     for M in (*P_csr, R_sparse, P_flat):

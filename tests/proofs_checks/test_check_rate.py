@@ -153,3 +153,90 @@ def test_real_variable_grid_is_not_rounded():
     v = pc.check_rate(run, grid=grid, var="epsilon", expected=-1.0, seeds=1,
                       deterministic=True, kind="tight")
     assert v.data["xs"] == grid
+
+
+# --------------------------------------------------------------- whole curves (curve=True)
+def _increments(seed, T_max, power):
+    """Increments of a planted cumulative curve growing like T**power (noisy, positive)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(1, T_max + 1)
+    return power * t ** (power - 1.0) * rng.uniform(0.5, 1.5, T_max)
+
+
+@pytest.mark.parametrize("power, expected_status", [(0.5, "holds"), (0.8, "violated")])
+def test_curve_form_gives_the_per_point_verdict_on_a_planted_curve(power, expected_status):
+    grid = np.geomspace(1e2, 1e4, 5)
+    calls = {"point": 0, "curve": 0}
+
+    def per_point(T, seed):            # re-simulates from scratch up to T
+        calls["point"] += 1
+        return float(np.cumsum(_increments(seed, T, power))[-1])
+
+    def whole(Ts, seed):               # one run up to max(T), read at every checkpoint
+        calls["curve"] += 1
+        cum = np.cumsum(_increments(seed, max(Ts), power))
+        return {T: cum[T - 1] for T in Ts}
+
+    def as_sequence(Ts, seed):
+        cum = np.cumsum(_increments(seed, max(Ts), power))
+        return [cum[T - 1] for T in Ts]
+
+    a = pc.check_rate(per_point, grid=grid, expected=0.5, seeds=8)
+    b = pc.check_rate(whole, grid=grid, expected=0.5, seeds=8, curve=True)
+    c = pc.check_rate(as_sequence, grid=grid, expected=0.5, seeds=8, curve=True)
+    assert a.status == b.status == c.status == expected_status
+    assert a.control.status == b.control.status == "violated"
+    # the prefix sums of one run are the per-point sums: the same data, bit for bit
+    np.testing.assert_array_equal(np.asarray(a.data["ys"]), np.asarray(b.data["ys"]))
+    np.testing.assert_array_equal(np.asarray(b.data["ys"]), np.asarray(c.data["ys"]))
+    assert (a.measured, a.ci) == (b.measured, b.ci)
+    assert calls == {"point": 8 * 5, "curve": 8}
+
+
+def test_curve_form_vectorized_over_seeds():
+    grid = [100, 300, 1000, 3000, 10000]
+    got = []
+
+    def curves(Ts, seeds):
+        got.append((list(Ts), list(seeds)))
+        return np.array([np.cumsum(_increments(s, max(Ts), 0.5))[np.array(Ts) - 1]
+                         for s in seeds])
+
+    def as_mapping(Ts, seeds):
+        arr = curves(Ts, seeds)
+        return {T: arr[:, j] for j, T in enumerate(Ts)}
+
+    v = pc.check_rate(curves, grid=grid, expected=0.5, seeds=8, curve=True, vectorized=True)
+    w = pc.check_rate(as_mapping, grid=grid, expected=0.5, seeds=8, curve=True,
+                      vectorized=True)
+    assert got[0] == (grid, list(range(8)))
+    assert v.status == w.status == "holds"
+    np.testing.assert_array_equal(np.asarray(v.data["ys"]), np.asarray(w.data["ys"]))
+    # row s of the data is the curve of seed s
+    np.testing.assert_array_equal(np.asarray(v.data["ys"])[3],
+                                  np.cumsum(_increments(3, 10000, 0.5))[np.array(grid) - 1])
+
+
+@pytest.mark.parametrize("run, vectorized, match", [
+    (lambda Ts, seed: {T: 1.0 * T for T in Ts[:-1]}, False,
+     r"run\(xs, seed\) returned a mapping without the grid point 1000"),
+    (lambda Ts, seed: [1.0, 2.0], False, r"run\(xs, seed\) returned .*expected \(3,\) real"),
+    (lambda Ts, seed: "abc", False, r"expected \(3,\) real numbers"),
+    (lambda Ts, seeds: np.ones((3, 4)), True, r"expected \(4, 3\) real numbers"),
+    (lambda Ts, seeds: {T: np.ones(3) for T in Ts}, True, r"at x=10, expected 4 real numbers"),
+])
+def test_curve_form_refuses_a_curve_of_the_wrong_shape(run, vectorized, match):
+    with pytest.raises(InvalidArgument, match=match):
+        pc.check_rate(run, grid=[10, 100, 1000], expected=0.5, seeds=4, curve=True,
+                      vectorized=vectorized)
+
+
+def test_curve_form_checks_each_value_and_the_flag():
+    with pytest.raises(InvalidArgument, match=r"returned 0.0 at x=100, seed=2: the value is zero"):
+        pc.check_rate(lambda Ts, seed: [0.0 if (T == 100 and seed == 2) else 1.0 for T in Ts],
+                      grid=[10, 100, 1000], seeds=4, curve=True)
+    with pytest.raises(InvalidType, match="curve='yes', expected True or False"):
+        pc.check_rate(lambda Ts, seed: [1.0] * 3, grid=[10, 100, 1000], curve="yes")
+    # the swept argument may be named T or Ts; another name is still refused
+    with pytest.raises(InvalidArgument, match="sweeps its first argument 'K'"):
+        pc.check_rate(lambda K, seed: [1.0] * 3, grid=[10, 100, 1000], curve=True)
