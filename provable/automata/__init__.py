@@ -31,6 +31,7 @@ from provable.automata._algorithms import (
     union,
 )
 from provable.automata._alphabet import Alphabet
+from provable.automata._dot import DotError, read_dot, write_dot
 from provable.automata._interop import from_aalpy, to_aalpy
 from provable.automata._learners import kv, lstar
 from provable.automata._models import DFA, MealyMachine, MooreMachine, random_dfa
@@ -53,6 +54,7 @@ __all__ = [
     "Alphabet",
     "DFA",
     "DFAMembership",
+    "DotError",
     "EquivalenceOracle",
     "ExactOracle",
     "FunctionMembership",
@@ -78,10 +80,12 @@ __all__ = [
     "minimize",
     "product",
     "random_dfa",
+    "read_dot",
     "rpni",
     "symmetric_difference",
     "to_aalpy",
     "to_dot",
     "trim",
     "union",
+    "write_dot",
 ]

@@ -323,47 +323,26 @@ def symmetric_difference(a: DFA, b: DFA) -> DFA:
     return product(a, b, lambda x, y: x != y)
 
 
-def _dot_quote(s: Any) -> str:
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def to_dot(m: _Machine, *, name: str = "automaton") -> str:
-    """Graphviz DOT text; parallel edges are merged into one edge with a label list.
+    """Graphviz DOT text of a DFA, Moore or Mealy machine, one edge per transition.
+
+    The text :func:`~provable.automata.write_dot` writes (see there): it reads back
+    exactly with :func:`~provable.automata.read_dot`, and with AALpy's
+    ``load_automaton_from_file``.
 
     Examples
     --------
     >>> from provable import automata as am
     >>> print(am.to_dot(am.DFA([[1], [0]], [True, False], alphabet="a")))
     digraph "automaton" {
-      rankdir=LR;
-      __start [shape=point];
-      __start -> 0;
-      0 [shape=doublecircle];
-      1 [shape=circle];
-      0 -> 1 [label="a"];
-      1 -> 0 [label="a"];
+    s0 [label="s0", shape=doublecircle];
+    s1 [label="s1"];
+    s0 -> s1 [label="a"];
+    s1 -> s0 [label="a"];
+    __start0 [label="", shape=none];
+    __start0 -> s0 [label=""];
     }
+    <BLANKLINE>
     """
-    _check_machine("m", m)
-    lines = [f"digraph {_dot_quote(name)} {{", "  rankdir=LR;", "  __start [shape=point];",
-             f"  __start -> {m.start};"]
-    for q in range(m.n_states):
-        if isinstance(m, DFA):
-            shape = "doublecircle" if m.accepting[q] else "circle"
-            lines.append(f"  {q} [shape={shape}];")
-        elif isinstance(m, MooreMachine):
-            lines.append(f"  {q} [shape=circle, label={_dot_quote(f'{q}/{m.outputs[q]}')}];")
-        else:
-            lines.append(f"  {q} [shape=circle];")
-    syms = m.alphabet.symbols
-    for q in range(m.n_states):
-        groups: dict[int, list[str]] = {}
-        for a in range(m.n_symbols):
-            lab = str(syms[a])
-            if isinstance(m, MealyMachine):
-                lab = f"{lab}/{m.outputs[q][a]}"
-            groups.setdefault(int(m.delta[q, a]), []).append(lab)
-        for t, labs in groups.items():
-            lines.append(f"  {q} -> {t} [label={_dot_quote(','.join(labs))}];")
-    lines.append("}")
-    return "\n".join(lines)
+    from provable.automata._dot import dot_text
+    return dot_text(m, name=name)
