@@ -10,8 +10,9 @@ An entry is trusted only when everything about it checks out. Each file holds
 * ``key``: what the verdict depends on (claim id, parameters, budget, seed,
   provable version) and its SHA-256 ``hash``, which also names the file;
 * ``code``: :func:`code_hash`, a SHA-256 of the provable version, of every source
-  file of the installed ``provable`` package and of the file defining the claim's
-  experiment, as loaded by the process that computed the verdict;
+  file of the installed ``provable`` package and of the user's files the claim's
+  experiment depends on (its own and those of the user's code it calls), as loaded
+  by the process that computed the verdict;
 * ``verdict``: the verdict;
 * ``checksum``: a SHA-256 of the canonical JSON of the four fields above.
 
@@ -64,7 +65,8 @@ import numpy as np
 from provable.errors import InvalidArgument
 from provable.proofs_checks._verdict import ERROR, Verdict
 
-__all__ = ["CacheKey", "CacheLookup", "Leases", "cache_key", "code_hash", "provable_version",
+__all__ = ["CacheKey", "CacheLookup", "Leases", "cache_key", "code_hash", "user_sources",
+           "provable_version",
            "cache_path", "lease_path", "lookup", "read_cached", "write_cached", "CACHE_DIR",
            "CACHE_FORMAT"]
 
@@ -138,14 +140,106 @@ def _package_digest() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _library_roots() -> tuple[Path, ...]:
+    """Folders whose files are installed code rather than a user's (the interpreter's
+    prefixes and site-packages, and provable itself, hashed separately)."""
+    import site
+    import sys
+    import sysconfig
+
+    import provable
+
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+            str(Path(provable.__file__).resolve().parent)}
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = sysconfig.get_paths().get(name)
+        if p:
+            dirs.add(p)
+    try:
+        dirs.update(site.getsitepackages())
+    except AttributeError:   # some virtualenvs' site module lacks it
+        pass
+    return tuple(Path(d).resolve() for d in dirs if d)
+
+
+def _names(code: Any) -> set[str]:
+    """Global names a code object and its nested functions refer to."""
+    out = set(code.co_names)
+    for c in code.co_consts:
+        if inspect.iscode(c):
+            out |= _names(c)
+    return out
+
+
+def user_sources(experiment: Callable[..., Any]) -> list[Path]:
+    """The user's source files an experiment depends on: the file defining it and, through
+    the global names its code uses (transitively), the files of the user's functions,
+    classes and modules it calls. Files of the standard library, of installed packages
+    and of provable are left out.
+
+    Examples
+    --------
+    >>> import json
+    >>> user_sources(json.dumps)       # installed code only: nothing of the user's
+    []
+    """
+    roots = _library_roots()
+    files: list[Path] = []
+    seen: set[int] = set()
+    stack: list[Any] = [experiment]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        try:
+            obj = inspect.unwrap(obj)
+            src = inspect.getsourcefile(obj)
+        except (TypeError, ValueError):   # builtins, C extensions, objects without source
+            continue
+        if not src:
+            continue
+        path = Path(src).resolve()
+        if any(r == path or r in path.parents for r in roots):
+            continue
+        if path not in files:
+            files.append(path)
+        if inspect.ismodule(obj):
+            members = [v for v in vars(obj).values()
+                       if getattr(v, "__module__", None) == obj.__name__]
+        elif inspect.isclass(obj):
+            members = [v for v in vars(obj).values() if inspect.isfunction(v)]
+        else:
+            code = getattr(obj, "__code__", None)
+            glb = getattr(obj, "__globals__", {})
+            members = [glb[n] for n in sorted(_names(code)) if n in glb] if code else []
+            members += [c.cell_contents for c in (getattr(obj, "__closure__", None) or ())
+                        if _has_contents(c)]
+        stack.extend(m for m in members
+                     if inspect.isfunction(m) or inspect.isclass(m) or inspect.ismodule(m)
+                     or inspect.ismethod(m))
+    return files
+
+
+def _has_contents(cell: Any) -> bool:
+    try:
+        _ = cell.cell_contents
+    except ValueError:   # an empty cell
+        return False
+    return True
+
+
 def code_hash(experiment: Callable[..., Any] | None = None) -> str:
     """Hash of the code a verdict depends on.
 
     The provable version, every source file of the ``provable`` package and, when
-    ``experiment`` is defined outside the package (a user's ``@claim``), the file
-    defining it. The package's files are read once per process (the hash describes
-    the code the process loaded, not later edits on disk); a user's file is read
-    again when its modification time or size changes (an edited, reloaded module).
+    ``experiment`` is defined outside the package (a user's ``@claim``), the user's
+    files it depends on (:func:`user_sources`: its own file and those of the user's
+    functions, classes and modules it calls, followed through their global names). The
+    package's files are read once per process (the hash describes the code the process
+    loaded, not later edits on disk); a user's file is read again when its modification
+    time or size changes (an edited, reloaded module).
 
     Parameters
     ----------
@@ -166,22 +260,13 @@ def code_hash(experiment: Callable[..., Any] | None = None) -> str:
     """
     parts = [provable_version(), _package_digest()]
     if experiment is not None:
-        try:
-            src = inspect.getsourcefile(inspect.unwrap(experiment))
-        except TypeError:  # a builtin or a C extension: nothing to read
-            src = None
-        if src:
-            import provable
-
-            root = Path(provable.__file__).resolve().parent
-            path = Path(src).resolve()
-            if root not in path.parents:  # a user's module: re-read when it changes on disk
-                try:
-                    st = path.stat()
-                    stamp = (st.st_mtime_ns, st.st_size)
-                except OSError:
-                    stamp = (0, 0)
-                parts.append(f"{path.name}:{_user_digest(str(path), stamp)}")
+        for path in user_sources(experiment):
+            try:
+                st = path.stat()
+                stamp = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamp = (0, 0)
+            parts.append(f"{path.name}:{_user_digest(str(path), stamp)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
