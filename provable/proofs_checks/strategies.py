@@ -14,6 +14,15 @@ Every strategy validates its arguments when called (a bad argument raises
 Shrinking goes towards small models with simple numbers (few states and actions,
 one-hot transition rows, zero rewards).
 
+The first call of :func:`tabular_mdps` in a process solves a two-state model of each
+kind it draws (dense, sparse; discounted or finite horizon), so that numba's compiled
+kernels are loaded when the strategy is built, while pytest collects the test, and not
+in the first example: loading them takes about a second, longer than hypothesis's
+default deadline. Tests that call :func:`provable.solve` on the drawn models then run
+under any profile on the first try. The ``thorough`` profile (1000 examples, no
+deadline) is registered by provable's pytest plugin, loaded automatically
+(``pytest --hypothesis-profile thorough``).
+
 =========================  ===========================================================
 strategy                   draws
 =========================  ===========================================================
@@ -199,6 +208,29 @@ def _tabular_mdps(draw: Any, states: st.SearchStrategy[int], actions: st.SearchS
     return TabularMDP(P, R, gamma=g, horizon=horizon)
 
 
+_WARM: set[tuple[bool, bool]] = set()
+
+
+def _warm_up(sparse: bool | None, finite_horizon: bool) -> None:
+    """Solve a two-state model of each kind drawn, once per process (numba's kernels are
+    loaded from its cache on the first call)."""
+    kinds = [(s, finite_horizon) for s in ((False, True) if sparse is None else (sparse,))]
+    todo = [k for k in kinds if k not in _WARM]
+    if not todo:
+        return
+    import scipy.sparse as sp
+
+    from provable.mdp import TabularMDP
+    from provable.solvers import solve
+
+    P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]]])
+    R = np.array([[0.0, 1.0], [1.0, 0.0]])
+    for is_sparse, fh in todo:
+        P_k = sp.csr_matrix(P.reshape(4, 2)) if is_sparse else P
+        solve(TabularMDP(P_k, R, gamma=None if fh else 0.9, horizon=2 if fh else None))
+        _WARM.add((is_sparse, fh))
+
+
 def tabular_mdps(min_states: int = 2, max_states: int = 6, min_actions: int = 1,
                  max_actions: int = 3, sparse: bool | None = None, gamma: float | None = None,
                  horizon: int | None = None, max_reward: float = 1.0
@@ -222,6 +254,12 @@ def tabular_mdps(min_states: int = 2, max_states: int = 6, min_actions: int = 1,
     max_reward : float
         Rewards ``r(s, a)`` lie in ``[0, max_reward]``.
 
+    Notes
+    -----
+    The first call in a process for each kind of model (dense or sparse, discounted or
+    finite horizon) solves a two-state model of that kind, so that the solvers' compiled
+    kernels are loaded before any example runs (see the module's notes).
+
     Examples
     --------
     >>> from provable.proofs_checks import strategies as pst
@@ -240,6 +278,7 @@ def tabular_mdps(min_states: int = 2, max_states: int = 6, min_actions: int = 1,
     elif gamma is not None:
         gamma = check_real("gamma", gamma, lower=0.0, upper=1.0, upper_open=True)
     max_reward = check_real("max_reward", max_reward, lower=0.0)
+    _warm_up(sparse, horizon is not None)
     return _tabular_mdps(states, actions, sparse, gamma, horizon, max_reward)
 
 

@@ -3,13 +3,13 @@
 Run them with::
 
     pytest --pyargs provable.proofs_checks.tests_suite --hypothesis-profile ci
-    pytest -p provable.proofs_checks.tests_suite.plugin \
-        --pyargs provable.proofs_checks.tests_suite --hypothesis-profile thorough
+    pytest --pyargs provable.proofs_checks.tests_suite --hypothesis-profile thorough
     PROVABLE_CLAIMS=quick pytest --pyargs provable.proofs_checks.tests_suite
 
 ``--hypothesis-profile`` picks ``ci`` (derandomised, few examples) or ``thorough``
-(many examples). ``thorough`` needs the ``-p`` plugin (or :func:`register_profiles`
-called from your own top-level ``conftest.py``), because hypothesis reads the option
+(many examples). ``thorough`` is registered by provable's pytest plugin
+(:mod:`provable.proofs_checks.pytest_plugin`, loaded through its entry point; with
+plugin autoloading disabled pass ``-p provable``), because hypothesis reads the option
 before pytest reads the conftest of an installed package. ``PROVABLE_CLAIMS=quick|full`` also runs every catalogue claim at
 that budget (its verdict must not be ``violated`` and its negative control must be).
 """
