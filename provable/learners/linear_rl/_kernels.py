@@ -40,8 +40,11 @@ def _quad(M, x):
 
 
 @njit(cache=True)
-def _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W):
-    """LSVI-UCB planning step from the statistics: fills Q (H, S*A) and W (H, d)."""
+def _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W, power=0.5):
+    """LSVI-UCB planning step from the statistics: fills Q (H, S*A) and W (H, d).
+
+    The bonus is ``beta * (phi^T Linv phi) ** power`` (power 1/2: the paper's
+    ``beta ||phi||_{Linv}``; a negative ``beta`` or another power plants a mistake)."""
     SA = S * A
     d = Phi.shape[1]
     Vnext = np.zeros(S)
@@ -67,8 +70,11 @@ def _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W):
             q = 0.0
             for i in range(d):
                 q += x[i] * W[h, i]
-            if beta > 0.0:
-                q += beta * np.sqrt(max(_quad(Linv[h], x), 0.0))
+            if beta != 0.0:
+                if power == 0.5:
+                    q += beta * np.sqrt(max(_quad(Linv[h], x), 0.0))
+                else:
+                    q += beta * max(_quad(Linv[h], x), 0.0) ** power
             Q[h, sa] = min(q, float(H))
         for s in range(S):
             best = -np.inf
@@ -81,11 +87,13 @@ def _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W):
 
 @njit(cache=True)
 def lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U_step, U_eps, U_act,
-                 checkpoints, H, S, A, regret_out, Linv, N, n, Q, W):
+                 checkpoints, H, S, A, regret_out, Linv, N, n, Q, W, power=0.5, forced=0.0):
     """One LSVI-UCB run of K = U_step.shape[0] episodes.
 
     P (H, S*A, S), R (H, S*A), Phi (S*A, d). ``U_step`` (K, H) uniforms for the
     transitions, ``U_eps``/``U_act`` (K, H) for epsilon-exploration (eps = 0: none).
+    ``forced`` > 0 adds uniform exploration with probability (k+1)^-forced in episode k
+    (a planted mistake); ``power`` is the bonus exponent of :func:`_plan`.
     Writes the pseudo-regret sum_k V*_0(s0) - V^{pi_k}_0(s0) at ``checkpoints``.
     """
     K = U_step.shape[0]
@@ -103,7 +111,10 @@ def lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U_step, U_eps, U_act,
     total = 0.0
     c = 0
     for k in range(K):
-        _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W)
+        _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W, power)
+        ek = eps
+        if forced > 0.0:
+            ek = min(1.0, eps + (k + 1.0) ** (-forced))
         for h in range(H):
             for s in range(S):
                 best = -np.inf
@@ -120,7 +131,7 @@ def lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U_step, U_eps, U_act,
             for s in range(S):
                 tot = 0.0
                 for a in range(A):
-                    pa = eps / A + ((1.0 - eps) if a == pol[h, s] else 0.0)
+                    pa = ek / A + ((1.0 - ek) if a == pol[h, s] else 0.0)
                     if pa == 0.0:
                         continue
                     row = s * A + a
@@ -139,7 +150,7 @@ def lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U_step, U_eps, U_act,
         s = s0
         for h in range(H):
             a = pol[h, s]
-            if eps > 0.0 and U_eps[k, h] < eps:
+            if ek > 0.0 and U_eps[k, h] < ek:
                 a = min(int(U_act[k, h] * A), A - 1)
             row = s * A + a
             u = U_step[k, h]
@@ -154,16 +165,20 @@ def lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U_step, U_eps, U_act,
             N[h, row, nxt] += 1.0
             n[h, row] += 1.0
             s = nxt
-    _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W)
+    _plan(Phi, R, N, n, Linv, beta, H, S, A, Q, Vh, W, power)
 
 
 @njit(cache=True)
 def linear_bandit_run(X, theta, noise, beta_const, use_theory, sigma, lam, S_norm, L_norm,
-                      delta, eps, U_eps, U_act, checkpoints, regret_out, Vinv, bvec):
+                      delta, eps, U_eps, U_act, checkpoints, regret_out, Vinv, bvec,
+                      scale=1.0, power=0.5, forced=0.0):
     """One OFUL / LinUCB run of T = noise.shape[0] rounds on the arm set X (n, d).
 
     ``use_theory``: beta_t of Abbasi-Yadkori et al. (2011, Thm 2); else the constant
     ``beta_const`` (LinUCB's alpha). ``eps`` > 0 adds uniform exploration (control).
+    Planted mistakes: the width is ``scale * beta * (x^T Vinv x) ** power`` (1, 1/2:
+    the algorithm), and ``forced`` > 0 explores uniformly with probability
+    (t+1)^-forced.
     """
     T = noise.shape[0]
     n_arms, d = X.shape
@@ -189,17 +204,24 @@ def linear_bandit_run(X, theta, noise, beta_const, use_theory, sigma, lam, S_nor
                 + np.sqrt(lam) * S_norm
         else:
             beta = beta_const
+        beta = beta * scale
         arg = 0
         top = -np.inf
         for i in range(n_arms):
             x = X[i]
-            ucb = beta * np.sqrt(max(_quad(Vinv, x), 0.0))
+            if power == 0.5:
+                ucb = beta * np.sqrt(max(_quad(Vinv, x), 0.0))
+            else:
+                ucb = beta * max(_quad(Vinv, x), 0.0) ** power
             for j in range(d):
                 ucb += x[j] * th[j]
             if ucb > top:
                 top = ucb
                 arg = i
-        if eps > 0.0 and U_eps[t] < eps:
+        et = eps
+        if forced > 0.0:
+            et = min(1.0, eps + (t + 1.0) ** (-forced))
+        if et > 0.0 and U_eps[t] < et:
             arg = min(int(U_act[t] * n_arms), n_arms - 1)
         x = X[arg]
         y = means[arg] + noise[t]

@@ -29,7 +29,10 @@ from provable._validation import as_generator, check_int, check_real
 from provable.errors import InvalidArgument, InvalidType
 from provable.mdp._linear import LinearMDP
 
-__all__ = ["LinearRLResult", "lsvi_ucb", "lsvi_ucb_beta", "seed_list", "checkpoint_grid"]
+__all__ = ["LinearRLResult", "lsvi_ucb", "lsvi_ucb_beta", "seed_list", "checkpoint_grid",
+           "bonus_mutation"]
+
+_MUTATION_DEFAULTS = {"bonus_scale": 1.0, "bonus_power": 0.5, "forced_exploration": 0.0}
 
 
 class LinearRLResult(RichResult):
@@ -84,6 +87,39 @@ def checkpoint_grid(n: int, checkpoints: Any, name: str) -> np.ndarray:
     return cp
 
 
+def bonus_mutation(mutation: Any) -> tuple[float, float, float]:
+    r"""Validate a planted-mistake dict of the optimistic linear learners.
+
+    Keys (all optional): ``bonus_scale`` (multiplies the bonus; 0 removes it, a negative
+    value makes it pessimistic), ``bonus_power`` (the exponent p of the bonus
+    :math:`\beta (\phi^\top\Lambda^{-1}\phi)^p`; 1/2 is the algorithm, 1/4 shrinks
+    like :math:`n^{-1/4}`), ``forced_exploration`` (a > 0: a uniform action with
+    probability :math:`t^{-a}`). ``None`` or the defaults are the algorithm bit for bit.
+
+    Returns ``(bonus_scale, bonus_power, forced_exploration)``.
+
+    Examples
+    --------
+    >>> from provable.learners.linear_rl._lsvi_ucb import bonus_mutation
+    >>> bonus_mutation(None), bonus_mutation({"bonus_scale": 0.0})
+    ((1.0, 0.5, 0.0), (0.0, 0.5, 0.0))
+    """
+    if mutation is None:
+        mutation = {}
+    if not isinstance(mutation, dict):
+        raise InvalidType(f"mutation={mutation!r}, expected a dict with keys "
+                          f"{sorted(_MUTATION_DEFAULTS)}")
+    for k in mutation:
+        if k not in _MUTATION_DEFAULTS:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(_MUTATION_DEFAULTS)}")
+    m = {**_MUTATION_DEFAULTS, **mutation}
+    scale = check_real("mutation['bonus_scale']", m["bonus_scale"])
+    power = check_real("mutation['bonus_power']", m["bonus_power"], lower=0.0, lower_open=True)
+    forced = check_real("mutation['forced_exploration']", m["forced_exploration"], lower=0.0)
+    return scale, power, forced
+
+
 def lsvi_ucb_beta(d: int, H: int, K: int, delta: float = 0.05, c: float = 1.0) -> float:
     r"""The bonus scale of Jin et al. (2020, Thm 3.1): :math:`\beta = c\, d H \sqrt{\iota}`,
     :math:`\iota = \log(2 d T / \delta)`, T = KH (the theorem needs an absolute
@@ -99,7 +135,8 @@ def lsvi_ucb_beta(d: int, H: int, K: int, delta: float = 0.05, c: float = 1.0) -
 
 def lsvi_ucb(lin: LinearMDP, K: int, seeds: Any = 8, *, beta: float | None = None,
              c_beta: float = 1.0, lam: float = 1.0, delta: float = 0.05, eps: float = 0.0,
-             s0: int = 0, checkpoints: Any = None) -> LinearRLResult:
+             s0: int = 0, checkpoints: Any = None, mutation: dict | None = None
+             ) -> LinearRLResult:
     r"""Run LSVI-UCB for K episodes on a known-to-the-experimenter linear MDP.
 
     The learner sees only the features, the observed rewards and the sampled
@@ -126,6 +163,9 @@ def lsvi_ucb(lin: LinearMDP, K: int, seeds: Any = 8, *, beta: float | None = Non
         Initial state of every episode.
     checkpoints : array_like(int), optional
         Episodes at which to read the regret (default: K only).
+    mutation : dict, optional
+        A planted implementation mistake (see :func:`bonus_mutation`); the default is
+        the algorithm.
 
     Returns
     -------
@@ -157,6 +197,7 @@ def lsvi_ucb(lin: LinearMDP, K: int, seeds: Any = 8, *, beta: float | None = Non
     if beta is None:
         beta = lsvi_ucb_beta(d, H, K, delta, check_real("c_beta", c_beta, lower=0.0))
     beta = check_real("beta", beta, lower=0.0)
+    scale, power, forced = bonus_mutation(mutation)
     seeds = seed_list(seeds)
     cps = checkpoint_grid(K, checkpoints, "K")
     Phi = np.ascontiguousarray(lin.features)
@@ -172,12 +213,14 @@ def lsvi_ucb(lin: LinearMDP, K: int, seeds: Any = 8, *, beta: float | None = Non
     for i, sd in enumerate(seeds):
         rng = as_generator(int(sd))
         U = rng.random((K, 3, H))
-        _k.lsvi_ucb_run(Phi, P, R, s0, v_star, beta, lam, eps, U[:, 0], U[:, 1], U[:, 2], cps,
-                        H, S, A, regret[i], st["Lambda_inv"][i], st["counts"][i],
-                        st["visits"][i], st["Q"][i], st["w"][i])
+        _k.lsvi_ucb_run(Phi, P, R, s0, v_star, beta * scale, lam, eps, U[:, 0], U[:, 1],
+                        U[:, 2], cps, H, S, A, regret[i], st["Lambda_inv"][i],
+                        st["counts"][i], st["visits"][i], st["Q"][i], st["w"][i], power,
+                        forced)
     st["Q"] = st["Q"].reshape(seeds.size, H, S, A)
     return LinearRLResult(algorithm="lsvi_ucb" if eps == 0 else "lsvi_eps_greedy",
                           options={"beta": beta, "lam": lam, "delta": delta, "eps": eps,
-                                   "s0": s0, "K": K},
+                                   "s0": s0, "K": K, **({"mutation": dict(mutation)}
+                                                         if mutation else {})},
                           seeds=seeds, checkpoints=cps, regret=regret, optimum=v_star,
                           seconds=time.perf_counter() - t0, state=st)

@@ -22,7 +22,12 @@ import numpy as np
 
 from provable._validation import as_generator, check_int, check_real
 from provable.errors import InvalidArgument
-from provable.learners.linear_rl._lsvi_ucb import LinearRLResult, checkpoint_grid, seed_list
+from provable.learners.linear_rl._lsvi_ucb import (
+    LinearRLResult,
+    bonus_mutation,
+    checkpoint_grid,
+    seed_list,
+)
 
 __all__ = ["random_linear_bandit", "oful", "linucb"]
 
@@ -50,7 +55,7 @@ def random_linear_bandit(d: int, n_arms: int, seed: Any = 0) -> tuple[np.ndarray
 
 def _run(arms: Any, theta: Any, T: int, seeds: Any, *, theory: bool, alpha: float,
          sigma: float, lam: float, delta: float, eps: float, checkpoints: Any,
-         name: str) -> LinearRLResult:
+         name: str, mutation: dict | None = None) -> LinearRLResult:
     from provable.learners.linear_rl import _kernels as _k
 
     X = np.ascontiguousarray(np.asarray(arms, dtype=float))
@@ -66,6 +71,7 @@ def _run(arms: Any, theta: Any, T: int, seeds: Any, *, theory: bool, alpha: floa
     lam = check_real("lam", lam, lower=0.0, lower_open=True)
     delta = check_real("delta", delta, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
     eps = check_real("eps", eps, lower=0.0, upper=1.0)
+    scale, power, forced = bonus_mutation(mutation)
     seeds = seed_list(seeds)
     cps = checkpoint_grid(T, checkpoints, "T")
     d = X.shape[1]
@@ -80,10 +86,12 @@ def _run(arms: Any, theta: Any, T: int, seeds: Any, *, theory: bool, alpha: floa
         noise = sigma * rng.standard_normal(T)
         U = rng.random((2, T))
         _k.linear_bandit_run(X, th, noise, alpha, theory, sigma, lam, S_norm, L, delta, eps,
-                             U[0], U[1], cps, regret[i], Vinv[i], bvec[i])
+                             U[0], U[1], cps, regret[i], Vinv[i], bvec[i], scale, power,
+                             forced)
     return LinearRLResult(algorithm=name,
                           options={"alpha": alpha if not theory else None, "sigma": sigma,
-                                   "lam": lam, "delta": delta, "eps": eps, "T": T},
+                                   "lam": lam, "delta": delta, "eps": eps, "T": T,
+                                   **({"mutation": dict(mutation)} if mutation else {})},
                           seeds=seeds, checkpoints=cps, regret=regret,
                           optimum=float((X @ th).max()), seconds=time.perf_counter() - t0,
                           state={"V_inv": Vinv, "b": bvec})
@@ -91,7 +99,7 @@ def _run(arms: Any, theta: Any, T: int, seeds: Any, *, theory: bool, alpha: floa
 
 def oful(arms: Any, theta: Any, T: int, seeds: Any = 8, *, sigma: float = 0.5,
          lam: float = 1.0, delta: float = 0.05, eps: float = 0.0,
-         checkpoints: Any = None) -> LinearRLResult:
+         checkpoints: Any = None, mutation: dict | None = None) -> LinearRLResult:
     r"""OFUL with the Theorem-2 confidence radius on a finite arm set, Gaussian noise.
 
     Parameters
@@ -109,6 +117,10 @@ def oful(arms: Any, theta: Any, T: int, seeds: Any = 8, *, sigma: float = 0.5,
         Forced uniform exploration probability (a planted wrong algorithm when > 0).
     checkpoints : array_like(int), optional
         Rounds at which the regret is read (default: T only).
+    mutation : dict, optional
+        A planted implementation mistake (keys of
+        :func:`~provable.learners.linear_rl._lsvi_ucb.bonus_mutation`); the default is
+        the algorithm.
 
     Returns
     -------
@@ -123,7 +135,8 @@ def oful(arms: Any, theta: Any, T: int, seeds: Any = 8, *, sigma: float = 0.5,
     ((2, 2), True)
     """
     return _run(arms, theta, T, seeds, theory=True, alpha=0.0, sigma=sigma, lam=lam,
-                delta=delta, eps=eps, checkpoints=checkpoints, name="oful")
+                delta=delta, eps=eps, checkpoints=checkpoints, name="oful",
+                mutation=mutation)
 
 
 def linucb(arms: Any, theta: Any, T: int, seeds: Any = 8, *, alpha: float = 1.0,
