@@ -730,9 +730,13 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
     verdicts = list(verdicts)
     claims = [_lookup(str(v.get("claim", ""))) for v in verdicts]
 
-    # plots first, so that results.json can point at them
+    # plots first, so that results.json can point at them. A plot's file name is its
+    # claim's stem and a fingerprint of what it shows: two verdicts with one label get
+    # two files (or share one when they show the same thing), and only the plots of a
+    # label that no verdict of this report shows any more are removed
     plots: list[str | None] = []
     plot_errors: list[str | None] = []
+    stems: set[str] = set()
     for v in verdicts:
         plot, err = None, None
         draw = plot_rate if is_rate(v) else \
@@ -740,20 +744,27 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
             None if v.get("status") == ERROR else plot_outcome
         if draw is not None:
             name = plot_stem(str(v.get("claim", "claim")))
+            stems.add(name)
             rel = f"{PLOTS_DIR}/{name}-{_fingerprint(v)}.png"
-            mine = re.compile(re.escape(name) + r"-[0-9a-f]{10}\.png")
             try:
                 if not (out / rel).is_file():  # content-addressed: reuse an identical plot
-                    if (out / PLOTS_DIR).is_dir():
-                        for old in (out / PLOTS_DIR).iterdir():
-                            if mine.fullmatch(old.name) and old.is_file():
-                                old.unlink()
                     draw(v, out / rel)
                 plot = rel
             except Exception as e:  # noqa: BLE001 - a bad plot must not lose the report
                 err = f"{type(e).__name__}: {e}"
         plots.append(plot)
         plot_errors.append(err)
+    if stems and (out / PLOTS_DIR).is_dir():
+        shown = {Path(p).name for p in plots if p}
+        mine = re.compile("(" + "|".join(re.escape(n) for n in sorted(stems))
+                          + r")-[0-9a-f]{10}\.png")
+        for old in (out / PLOTS_DIR).iterdir():
+            if old.name not in shown and mine.fullmatch(old.name) and old.is_file():
+                try:
+                    old.unlink()
+                except OSError:   # another process's file, or gone already
+                    pass
+    anchors = unique_anchors([str(v.get("claim", "")) for v in verdicts])
 
     counts = {s: sum(v.get("status") == s for v in verdicts) for s in STATUSES}
     fails = failures(verdicts)
@@ -814,9 +825,9 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
             lines += [f"- `{c}`: {_cell(w)}" for c, w in fails] + [""]
         lines += ["| claim | source | expected | measured (CI) | verdict | control | time |",
                   "|---|---|---|---|---|---|---|"]
-        for v, c in zip(verdicts, claims):
+        for v, c, anchor in zip(verdicts, claims, anchors):
             lines.append("| " + " | ".join(_cell(x) for x in (
-                f"[{v.get('claim')}](#{_anchor(str(v.get('claim', '')))})", _source(c),
+                f"[{v.get('claim')}](#{anchor})", _source(c),
                 _expected(v), _measured(v), v.get("status"), _control_status(v),
                 _seconds(v))) + " |")
         lines.append("")
@@ -848,7 +859,7 @@ def write_report(verdicts: Sequence[dict], out: str | os.PathLike, *,
             banner.append("Partial report: the run stopped before every claim finished.")
         banner += [f"Failure: {c}: {w}" for c, w in fails]
         write_html(verdicts, claims, out, plots, plot_errors, title=title, banner=banner,
-                   meta=lines[2])
+                   meta=lines[2], anchors=anchors)
     except Exception as e:  # noqa: BLE001 - the markdown report is already written
         (out / "report.html").write_text(
             f"<!DOCTYPE html><p>The HTML report could not be written: {type(e).__name__}: "
@@ -869,6 +880,25 @@ def _fingerprint(v: dict) -> str:
             v.get("measured"), v.get("tolerance")]
     text = json.dumps(body, sort_keys=True, default=_json_default)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def unique_anchors(headings: Sequence[str]) -> list[str]:
+    """GitHub-style anchors of a page's headings: a repeated heading gets ``-1``,
+    ``-2``, … as GitHub numbers them.
+
+    Examples
+    --------
+    >>> unique_anchors(["user", "Other", "user"])
+    ['user', 'other', 'user-1']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for h in headings:
+        a = _anchor(h)
+        k = seen.get(a, 0)
+        seen[a] = k + 1
+        out.append(a if k == 0 else f"{a}-{k}")
+    return out
 
 
 def _anchor(heading: str) -> str:

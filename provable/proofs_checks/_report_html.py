@@ -30,6 +30,7 @@ from provable.proofs_checks._report import (
     is_rate,
     plot_forest,
     statistic_label,
+    unique_anchors,
 )
 from provable.proofs_checks._verdict import ERROR, STATUSES
 
@@ -152,9 +153,9 @@ def evidence_lines(v: dict, c: Claim | None) -> list[tuple[str, str]]:
 
 
 def _section(v: dict, c: Claim | None, out: Path, plot: str | None,
-             plot_error: str | None) -> str:
+             plot_error: str | None, anchor: str | None = None) -> str:
     claim = str(v.get("claim", "?"))
-    parts = [f'<h2 id="{_e(_anchor(claim))}">{_e(claim)} {_badge(v.get("status"))}</h2>',
+    parts = [f'<h2 id="{_e(anchor or _anchor(claim))}">{_e(claim)} {_badge(v.get("status"))}</h2>',
              '<div class="row">']
     if plot and (out / plot).is_file():
         parts.append(f'<div><a href="{_e(plot)}">{_img(out / plot, claim)}</a></div>')
@@ -173,11 +174,14 @@ def _section(v: dict, c: Claim | None, out: Path, plot: str | None,
 
 def write_html(verdicts: Sequence[dict], claims: Sequence[Claim | None], out: Path,
                plots: Sequence[str | None], plot_errors: Sequence[str | None], *,
-               title: str, meta: str, banner: Sequence[str] = ()) -> Path:
+               title: str, meta: str, banner: Sequence[str] = (),
+               anchors: Sequence[str] | None = None) -> Path:
     """Write ``report.html`` into ``out`` from the verdicts and the plots already drawn
     (paths relative to ``out``); returns its path. ``banner`` holds plain-text lines
     shown under the title (incomplete run, failures)."""
     counts = {s: sum(v.get("status") == s for v in verdicts) for s in STATUSES}
+    if anchors is None:
+        anchors = unique_anchors([str(v.get("claim", "")) for v in verdicts])
     body = [f"<h1>{_e(title)}</h1>", f"<p>{_e(meta)}</p>"]
     body += [f"<p><b>{_e(b)}</b></p>" for b in banner]
     if not verdicts:
@@ -203,21 +207,21 @@ def write_html(verdicts: Sequence[dict], claims: Sequence[Claim | None], out: Pa
         body.append('<table class="summary"><tr><th>claim</th><th>claim says</th>'
                     "<th>measured (interval)</th><th>what is measured</th><th>verdict</th>"
                     "<th>control</th><th>time</th></tr>")
-        for v in verdicts:
+        for v, anchor in zip(verdicts, anchors):
             claim = str(v.get("claim", ""))
             try:
                 what = _what_measured(v)
             except Exception:  # noqa: BLE001
                 what = "—"
             body.append(
-                f'<tr><td class="claim"><a href="#{_e(_anchor(claim))}">{_e(claim)}</a></td>'
+                f'<tr><td class="claim"><a href="#{_e(anchor)}">{_e(claim)}</a></td>'
                 f"<td>{_e(_expected(v))}</td><td>{_e(_measured(v))}</td><td>{_e(what)}</td>"
                 f"<td>{_badge(v.get('status'))}</td><td>{_e(_control_status(v))}</td>"
                 f"<td>{_e(_seconds(v))}</td></tr>")
         body.append("</table>")
-        for v, c, plot, perr in zip(verdicts, claims, plots, plot_errors):
+        for v, c, plot, perr, anchor in zip(verdicts, claims, plots, plot_errors, anchors):
             try:
-                body.append(_section(v, c, out, plot, perr))
+                body.append(_section(v, c, out, plot, perr, anchor))
             except Exception as e:  # noqa: BLE001
                 body.append(f"<h2>{_e(v.get('claim', '?'))}</h2><p><i>This section could not "
                             f"be written: {_e(type(e).__name__)}: {_e(e)}.</i></p>")

@@ -124,3 +124,32 @@ def test_non_rate_verdict_with_a_figure_gets_a_plot(tmp_path):
     pngs = list((tmp_path / "plots").glob("toy.identity-*.png"))
     assert len(pngs) == 1 and pngs[0].stat().st_size > 1000
     assert f"plots/{pngs[0].name}" in (tmp_path / "report.md").read_text()
+
+
+def test_two_verdicts_with_one_label_keep_both_plots_and_links(tmp_path):
+    import numpy as np
+
+    def sqrt_like(power):
+        return lambda T, seed: (2.0 * T ** power
+                                * np.exp(0.1 * np.random.default_rng(seed).standard_normal()))
+
+    grid = [1e2, 1e3, 1e4]
+    a = pc.check_rate(sqrt_like(0.5), grid=grid, expected=0.5, seeds=4)
+    b = pc.check_rate(sqrt_like(0.9), grid=grid, expected=0.5, seeds=4)
+    assert a.claim == b.claim == "user" and a.data["ys"] != b.data["ys"]
+    pc.write_report([a, b], tmp_path)
+    res = json.loads((tmp_path / "results.json").read_text())
+    plots = [v["plot"] for v in res["verdicts"]]
+    assert plots[0] != plots[1] and all((tmp_path / p).is_file() for p in plots)
+    md = (tmp_path / "report.md").read_text()
+    for p in plots:    # every linked figure exists
+        assert f"]({p})" in md
+    for link in re.findall(r"\]\((plots/[^)]+)\)", md):
+        assert (tmp_path / link).is_file(), link
+    # the rows link to two distinct sections (GitHub numbers a repeated heading)
+    assert "[user](#user)" in md and "[user](#user-1)" in md
+    html = (tmp_path / "report.html").read_text()
+    assert html.count('id="user"') == 1 and html.count('id="user-1"') == 1
+    # a re-run showing only the second verdict removes the first plot, keeps the second
+    pc.write_report([b], tmp_path)
+    assert not (tmp_path / plots[0]).exists() and (tmp_path / plots[1]).is_file()
