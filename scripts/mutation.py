@@ -113,6 +113,13 @@ MODULES: dict[str, list[str]] = {
         _AGREE + "test_average_reward_rvi_matches_lp",
         _AGREE + "test_multichain_average_reward_is_refused_clearly",
     ],
+    "provable/backends/_certificate.py": [
+        "provable/backends/_certificate.py",
+        "tests/solvers/test_mutants_certificate.py",
+        "tests/solvers/test_certificate_soundness.py",
+        _AGREE + "test_value_iteration_is_within_its_error_bound",
+        _AGREE + "test_iterative_methods_agree_with_exact",
+    ],
     # statistics and verdicts: the planted corpus pins every rule branch
     "provable/proofs_checks/_stats.py": [
         "provable/proofs_checks/_stats.py",
@@ -365,6 +372,30 @@ def functions_of(source: str) -> dict[str, tuple[int, int]]:
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
 
+def statement_lines(source: str) -> tuple[dict[int, int], set[int]]:
+    """``(first, body)``: for every source line, the first line of the innermost
+    statement containing it (the line coverage reports as executed), and the lines
+    inside a function body (run only when the function is called, never at import)."""
+    tree = ast.parse(source)
+    first: dict[int, tuple[int, int]] = {}  # line -> (span, statement's first line)
+    body: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            lo, hi = node.lineno, node.end_lineno or node.lineno
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                # the header (decorators, defaults) runs at definition time
+                hi = node.body[0].lineno - 1 if node.body else hi
+                if not isinstance(node, ast.ClassDef) and node.body:
+                    body.update(range(node.body[0].lineno,
+                                      (node.end_lineno or node.lineno) + 1))
+            elif hasattr(node, "body") and isinstance(node.body, list) and node.body:
+                hi = max(lo, node.body[0].lineno - 1)  # if/while/for/with header
+            for line in range(lo, hi + 1):
+                if line not in first or hi - lo < first[line][0]:
+                    first[line] = (hi - lo, lo)
+    return {line: v[1] for line, v in first.items()}, body
+
+
 def apply(blines: list[bytes], m: Mutant) -> str:
     """Source text with mutant ``m`` applied (columns are UTF-8 byte offsets)."""
     (l0, c0), (l1, c1) = m.start, m.end
@@ -431,10 +462,23 @@ def _on_sigterm(signum, frame):  # noqa: ARG001
     raise _Sigterm()
 
 
+def plugin_args(root: Path) -> list[str]:
+    """``-p no:NAME`` for each installed pytest plugin of provable's that the checkout at
+    ``root`` does not have (an older snapshot than the installed package)."""
+    from importlib.metadata import entry_points
+
+    out: list[str] = []
+    for ep in entry_points(group="pytest11"):
+        mod = ep.value.split(":")[0]
+        if mod.startswith("provable.") and not (root / (mod.replace(".", "/") + ".py")).exists():
+            out += ["-p", f"no:{ep.name}"]
+    return out
+
+
 def run_tests(root: Path, tests: list[str], timeout: float, env: dict[str, str]
               ) -> tuple[str, float, str]:
     """('passed' | 'failed' | 'timeout', seconds, output tail)."""
-    cmd = [sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests]
+    cmd = [sys.executable, "-m", "pytest", *PYTEST_ARGS, *plugin_args(root), *tests]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -461,6 +505,51 @@ def _env(root: Path, numba_dir: Path) -> dict[str, str]:
     return env
 
 
+def coverage_map(root: Path, tests: list[str], target: Path, env: dict[str, str],
+                 work: Path) -> dict:
+    """Run the unmutated selection once under coverage, one context per test:
+    ``{"lines": {line: [node ids]}, "durations": {...}, "order": [...]}``."""
+    out = work / "coverage-map.json"
+    env = dict(env)
+    env["PYTHONPATH"] = str(HERE) + os.pathsep + env["PYTHONPATH"]
+    env["PROVABLE_MUTATION_TARGET"] = str(target.resolve())
+    env["PROVABLE_MUTATION_MAP"] = str(out)
+    cmd = [sys.executable, "-m", "pytest", *[a for a in PYTEST_ARGS if a != "-x"],
+           *plugin_args(root), "-p", "_mutation_coverage", *tests]
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        raise SystemExit(f"{target}: the selection under coverage fails\n"
+                         f"{(proc.stdout + proc.stderr)[-3000:]}")
+    import json
+
+    return json.loads(out.read_text())
+
+
+def _select(m: Mutant, cmap: dict, first: dict[int, int], body: set[int],
+            tests: list[str], base_s: float, factor: float, extra: float
+            ) -> tuple[list[str], float, str]:
+    """Tests that execute the statement(s) of mutant ``m``, in selection order, and the
+    time limit for them. No test and a line inside a function body: nothing can kill
+    it. A line run at import (module level, a def's header): the whole selection."""
+    lines = range(m.start[0] + 1, m.end[0] + 2)
+    stmts = {first.get(line, line) for line in lines}
+    outside = set(cmap.get("outside", ()))
+    if not all(line in body and line not in outside for line in stmts):
+        # run at import: whichever test imported the module first is not the only
+        # one that sees the change
+        return tests, factor * base_s + extra, ""
+    hit: set[str] = set()
+    for line in stmts:
+        hit.update(cmap["lines"].get(str(line), ()))
+    if not hit:
+        return [], 0.0, "no test executes this line"
+    order = [t for t in cmap["order"] if t in hit]
+    spent = sum(cmap["durations"].get(t, 0.0) for t in order)
+    total = sum(cmap["durations"].values())
+    startup = max(base_s - total, 0.0)
+    return order, factor * (spent + startup) + extra, ""
+
+
 @dataclasses.dataclass
 class Outcome:
     mutant: Mutant
@@ -472,7 +561,8 @@ class Outcome:
 def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                equivalent: list[dict], timeout_factor: float, timeout_extra: float,
                verbose: bool = True, carried: frozenset[str] = frozenset(),
-               warm: bool = True) -> tuple[list[Outcome], float, float]:
+               warm: bool = True, by_coverage: bool = False,
+               checkpoint=None) -> tuple[list[Outcome], float, float]:
     target = root / module
     recover(target)
     missing = [t for t in tests if not (root / t.split("::")[0]).exists()]
@@ -493,9 +583,15 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
         if warm:  # time a second run: the first one also filled the numba cache
             status, base_s, tail = run_tests(root, tests, 3600, _env(root, shared_numba))
         timeout = timeout_factor * base_s + timeout_extra
+        cmap = None
+        if by_coverage and not uses_jit:
+            cmap = coverage_map(root, tests, target, _env(root, shared_numba), work)
+            first, body = statement_lines(original.decode())
         if verbose:
+            how = (f"coverage-selected tests ({len(cmap['order'])} in the map)" if cmap
+                   else "the whole selection")
             print(f"{module}: {len(mutants)} mutants, unmutated selection {base_s:.1f} s, "
-                  f"limit {timeout:.1f} s", file=sys.stderr)
+                  f"limit {timeout:.1f} s; each mutant runs {how}", file=sys.stderr)
         blines = original.splitlines(keepends=True)
         backup = _backup_path(target)
         _BACKUP_DIR.mkdir(exist_ok=True)
@@ -512,10 +608,22 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                     continue
                 mutated = apply(blines, m)
                 numba_dir = work / f"numba-{i}" if uses_jit else shared_numba
+                sel, limit = tests, timeout
+                if cmap is not None:
+                    sel, limit, why = _select(m, cmap, first, body, tests, base_s,
+                                              timeout_factor, timeout_extra)
+                    if not sel:
+                        outcomes.append(Outcome(m, "survived", 0.0, why))
+                        if verbose:
+                            print(f"  [{i}/{len(mutants)}] survived   0.0s  L{m.line} "
+                                  f"{m.describe()} ({why})", file=sys.stderr)
+                        if checkpoint:
+                            checkpoint(outcomes)
+                        continue
                 try:
                     target.write_text(mutated)
                     _drop_pyc(target)
-                    status, secs, _ = run_tests(root, tests, timeout, _env(root, numba_dir))
+                    status, secs, _ = run_tests(root, sel, limit, _env(root, numba_dir))
                 finally:
                     target.write_bytes(original)
                     _drop_pyc(target)
@@ -524,8 +632,11 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                 st = {"failed": "killed", "passed": "survived", "timeout": "timeout"}[status]
                 outcomes.append(Outcome(m, st, secs))
                 if verbose:
+                    n_sel = f" [{len(sel)} tests]" if cmap is not None else ""
                     print(f"  [{i}/{len(mutants)}] {st:8s} {secs:5.1f}s  L{m.line} "
-                          f"{m.describe()}", file=sys.stderr)
+                          f"{m.describe()}{n_sel}", file=sys.stderr)
+                if checkpoint:
+                    checkpoint(outcomes)
         finally:
             signal.signal(signal.SIGTERM, old)
             target.write_bytes(original)
@@ -634,6 +745,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="incremental run after tests were added: mutants this earlier "
                     "--json report found killed are carried over as killed (only where the "
                     "module's source is byte-identical); the others are run again")
+    ap.add_argument("--by-coverage", action="store_true",
+                    help="run each mutant against only the tests of the selection that "
+                    "execute its line (a coverage map of the unmutated run, one context "
+                    "per test; needs the `coverage` package); a mutant in a function body "
+                    "that no test executes is reported survived without running. Modules "
+                    "with numba kernels always run the whole selection")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--stale-equivalents", action="store_true",
                     help="list the entries of the equivalent list that match no mutant of "
@@ -718,14 +835,19 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(args.jobs) as pool:
             futs = {mod: pool.submit(run_module, root, mod, tests, muts, equivalent,
                                      args.timeout_factor, args.timeout_extra, not args.quiet,
-                                     carried.get(mod, frozenset()))
+                                     carried.get(mod, frozenset()), True, args.by_coverage)
                     for mod, (tests, muts) in plan.items()}
             results = {mod: f.result() for mod, f in futs.items()}
     else:
         for mod, (tests, muts) in plan.items():
+            def checkpoint(outs, mod=mod):  # partial results survive an interrupted run
+                _write(args, root, {**results, mod: (outs, 0.0, time.perf_counter() - t0)},
+                       time.perf_counter() - t0)
+
             results[mod] = run_module(root, mod, tests, muts, equivalent,
                                       args.timeout_factor, args.timeout_extra,
-                                      not args.quiet, carried.get(mod, frozenset()))
+                                      not args.quiet, carried.get(mod, frozenset()),
+                                      by_coverage=args.by_coverage, checkpoint=checkpoint)
             _write(args, root, results, time.perf_counter() - t0)  # after each module
     text = _write(args, root, results, time.perf_counter() - t0)
     print(text)

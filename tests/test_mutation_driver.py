@@ -156,3 +156,47 @@ def test_equivalent_list_is_well_formed(mut):
         op, _, change = e["mutation"].partition(":")
         assert op in mut.OPERATORS and "->" in change, e
         assert len(e["reason"]) > 40, e
+
+
+TOY_MORE_TESTS = '''\
+from toy import add
+
+
+def test_add_again():
+    assert add(1, 1) == 2
+'''
+
+
+def test_coverage_selection_runs_only_the_tests_that_reach_a_mutant(mut, tmp_path):
+    pytest.importorskip("coverage")
+    (tmp_path / "toy.py").write_text(TOY)
+    (tmp_path / "test_toy.py").write_text(TOY_TESTS)
+    (tmp_path / "test_more.py").write_text(TOY_MORE_TESTS)
+    (tmp_path / "conftest.py").write_text(CONFTEST)
+    src = TOY + "\n\ndef unused(x):\n    return x + 1\n\n\nLIMIT = 10\n"
+    (tmp_path / "toy.py").write_text(src)
+    ms = mut.generate("toy.py", src)
+    first, body = mut.statement_lines(src)
+    cmap = mut.coverage_map(tmp_path, ["test_toy.py", "test_more.py"], tmp_path / "toy.py",
+                            mut._env(tmp_path, tmp_path / "nb"), tmp_path)
+    tests = ["test_toy.py", "test_more.py"]
+
+    def sel(line_text, op, rep):
+        return mut._select(_find(ms, line_text, op, rep), cmap, first, body, tests,
+                           1.0, 1.0, 1.0)
+
+    # add() is executed by two tests, in selection order
+    assert sel("return a + b", "arith", "-")[0] == ["test_toy.py::test_add",
+                                                    "test_more.py::test_add_again"]
+    assert sel("i += 1", "delete", "pass")[0] == ["test_toy.py::test_count"]
+    # a body no test reaches cannot be killed; a module-level line reaches every test
+    assert sel("return x + 1", "arith", "-") == ([], 0.0, "no test executes this line")
+    assert sel("LIMIT = 10", "const", "11")[0] == tests
+    # the selected run kills what the whole selection kills
+    outcomes, _, _ = mut.run_module(
+        tmp_path, "toy.py", tests, [_find(ms, "return a + b", "arith", "-"),
+                                    _find(ms, "return x + 1", "arith", "-")],
+        [], timeout_factor=2.0, timeout_extra=5.0, verbose=False, warm=False,
+        by_coverage=True)
+    assert [o.status for o in outcomes] == ["killed", "survived"]
+    assert (tmp_path / "toy.py").read_text() == src

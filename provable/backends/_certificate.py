@@ -82,8 +82,8 @@ def certify_backup(P2: Any, r: np.ndarray, gamma: float, V: np.ndarray, width: i
     dot = gamma_n(width) * rho * vmax + width * _ETA
     E = (gamma * dot + _UNIT * tmax + _ETA
          + _UNIT * (float(np.abs(r).max()) + tmax)) * (1 + 8 * _UNIT)
-    res = float(max(TV.max() - V.min(), V.max() - TV.min(), 0.0) if vmax > 1e307 else
-                np.abs(TV - V).max()) * (1 + 2 * _UNIT)
+    with np.errstate(over="ignore"):  # |TV - V| beyond the float64 range: inf, reported
+        res = float(np.abs(TV - V).max()) * (1 + 2 * _UNIT)
     denom = (1.0 - kappa) * (1 - 2 * _UNIT)
     bound = _up((res + E) / denom * (1 + 4 * _UNIT))
     if not np.isfinite(bound):
