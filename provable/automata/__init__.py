@@ -31,6 +31,13 @@ from provable.automata._algorithms import (
     union,
 )
 from provable.automata._alphabet import Alphabet
+from provable.automata._conformance import (
+    RandomWMethodOracle,
+    WMethodOracle,
+    WpMethodOracle,
+    characterization_set,
+    separating_words,
+)
 from provable.automata._dot import DotError, read_dot, write_dot
 from provable.automata._interop import from_aalpy, to_aalpy
 from provable.automata._learners import kv, lstar
@@ -40,10 +47,15 @@ from provable.automata._oracles import (
     EquivalenceOracle,
     ExactOracle,
     FunctionMembership,
+    MachineMembership,
+    MachineSUL,
     MembershipOracle,
+    OutputOracle,
     PACOracle,
     RandomWalkOracle,
     RandomWordOracle,
+    SULMembership,
+    SystemUnderLearning,
     Teacher,
 )
 from provable.automata._regex import from_regex
@@ -59,15 +71,24 @@ __all__ = [
     "ExactOracle",
     "FunctionMembership",
     "LearnResult",
+    "MachineMembership",
+    "MachineSUL",
     "MealyMachine",
     "MembershipOracle",
     "MooreMachine",
+    "OutputOracle",
     "PACOracle",
+    "RandomWMethodOracle",
     "RandomWalkOracle",
     "RandomWordOracle",
+    "SULMembership",
+    "SystemUnderLearning",
     "Teacher",
+    "WMethodOracle",
+    "WpMethodOracle",
     "canonical",
     "characteristic_sample",
+    "characterization_set",
     "complement",
     "difference",
     "equivalent",
@@ -82,6 +103,7 @@ __all__ = [
     "random_dfa",
     "read_dot",
     "rpni",
+    "separating_words",
     "symmetric_difference",
     "to_aalpy",
     "to_dot",

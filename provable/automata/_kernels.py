@@ -478,3 +478,17 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
             node = child[node, codes[b, t]]
         out[b] = label[node]
     return size, nsent, nsym, -1, -1
+
+
+@njit(cache=True)
+def _mealy_prefixes(delta, start, elab, first, words, lengths, out):  # pragma: no cover
+    """``out[b, t]`` = output code of the ``t``-th transition of word ``b`` (``t >= 1``);
+    ``out[b, 0] = first`` (the empty word emits nothing)."""
+    for b in range(words.shape[0]):
+        q = start
+        out[b, 0] = first
+        for t in range(lengths[b]):
+            s = words[b, t]
+            out[b, t + 1] = elab[q, s]
+            q = delta[q, s]
+    return out

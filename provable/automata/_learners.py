@@ -18,7 +18,7 @@ from provable._validation import check_choice, check_int
 from provable.automata._models import DFA
 from provable.automata._oracles import MembershipOracle, Teacher, _pack
 from provable.automata._result import LearnResult
-from provable.errors import InvalidType, OracleInconsistency
+from provable.errors import InvalidArgument, InvalidType, OracleInconsistency
 
 __all__ = ["lstar", "kv"]
 
@@ -30,21 +30,23 @@ class _Counters:
 
     def __init__(self, teacher: Teacher):
         self.t = teacher
-        m, e = teacher.membership, teacher.equivalence
-        self.base = (m.queries, m.symbols, m.cache_hits, e.queries, e.tests, e.test_symbols)
+        self.base = self._now()
         self.t0 = time.perf_counter()
 
-    def result(self, model: DFA, algorithm: str, converged: bool, message: str, rounds: int,
-               sizes: list[int]) -> LearnResult:
+    def _now(self) -> tuple[int, ...]:
         m, e = self.t.membership, self.t.equivalence
-        now = (m.queries, m.symbols, m.cache_hits, e.queries, e.tests, e.test_symbols)
-        d = [a - b for a, b in zip(now, self.base)]
+        return (m.queries, m.symbols, m.cache_hits, e.queries, e.tests, e.test_symbols,
+                m.steps, m.resets)
+
+    def result(self, model: Any, algorithm: str, converged: bool, message: str, rounds: int,
+               sizes: list[int]) -> LearnResult:
+        d = [a - b for a, b in zip(self._now(), self.base)]
         from provable.automata._algorithms import canonical
         return LearnResult(model=canonical(model), algorithm=algorithm, converged=converged,
                            message=message, membership_queries=d[0], equivalence_queries=d[3],
                            symbols_queried=d[1], rounds=rounds, cache_hits=d[2], eq_tests=d[4],
-                           eq_test_symbols=d[5], hypothesis_sizes=sizes,
-                           seconds=time.perf_counter() - self.t0)
+                           eq_test_symbols=d[5], hypothesis_sizes=sizes, steps=d[6],
+                           resets=d[7], seconds=time.perf_counter() - self.t0)
 
 
 def _check_teacher(teacher: Any) -> Teacher:
@@ -146,6 +148,12 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
     teacher = _check_teacher(teacher)
     mode = check_choice("cex_processing", cex_processing, ("rs", "angluin"))
     max_rounds, max_states = _limits(max_rounds, max_states)
+    if teacher.kind != "dfa":
+        if mode != "rs":
+            raise InvalidArgument(f"cex_processing={mode!r} is for DFAs; Mealy and Moore "
+                                  "machines are learned with cex_processing='rs'")
+        from provable.automata._learners_io import lstar_output
+        return lstar_output(teacher, _Counters(teacher), max_rounds, max_states)
     from provable.automata._kernels import _concat_pairs
     counters = _Counters(teacher)
     mq, eq = teacher.membership, teacher.equivalence
@@ -378,6 +386,9 @@ def kv(teacher: Teacher, *, max_rounds: int | None = None,
     """
     teacher = _check_teacher(teacher)
     max_rounds, max_states = _limits(max_rounds, max_states)
+    if teacher.kind != "dfa":
+        from provable.automata._learners_io import kv_output
+        return kv_output(teacher, _Counters(teacher), max_rounds, max_states)
     counters = _Counters(teacher)
     mq, eq = teacher.membership, teacher.equivalence
     k = len(teacher.alphabet)

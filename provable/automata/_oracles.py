@@ -31,7 +31,7 @@ import numpy as np
 
 from provable._validation import as_generator, check_choice, check_int, check_real
 from provable.automata._alphabet import Alphabet
-from provable.automata._models import DFA
+from provable.automata._models import DFA, MealyMachine, MooreMachine
 from provable.errors import InvalidArgument, InvalidType, OracleInconsistency
 
 __all__ = [
@@ -44,6 +44,11 @@ __all__ = [
     "RandomWalkOracle",
     "PACOracle",
     "Teacher",
+    "SystemUnderLearning",
+    "MachineSUL",
+    "OutputOracle",
+    "MachineMembership",
+    "SULMembership",
 ]
 
 Word = tuple[int, ...]
@@ -59,6 +64,13 @@ def _kernels() -> Any:
         from provable.automata import _kernels as mod
         _KERNELS = mod
     return _KERNELS
+
+
+def _trie_node(child: np.ndarray, word: np.ndarray, t: int) -> int:
+    node = 0
+    for c in word[:t]:
+        node = int(child[node, c])
+    return node
 
 
 def _pack(words: Sequence[Word]) -> tuple[np.ndarray, np.ndarray]:
@@ -97,19 +109,28 @@ class MembershipOracle(ABC):
     """
 
     prefix_outputs: bool = False
+    #: "dfa" for membership oracles (bool answers); "mealy" / "moore" for output oracles
+    kind: str = "dfa"
+    _label_dtype: Any = np.int8
 
     def __init__(self, alphabet: Iterable[Hashable]):
         self.alphabet = Alphabet(alphabet)
         self.queries = 0
         self.symbols = 0
         self.cache_hits = 0
+        self.steps = 0
+        self.resets = 0
         self._init_trie()
 
     def _init_trie(self, cap: int = 1024) -> None:
         k = len(self.alphabet)
         self._child = np.full((cap, k), -1, dtype=np.int64)
-        self._label = np.full(cap, -1, dtype=np.int8)
+        self._label = np.full(cap, -1, dtype=self._label_dtype)
         self._size = 1
+
+    def _answers(self, out: np.ndarray) -> np.ndarray:
+        """Public form of cached labels: bool for membership oracles."""
+        return out.astype(bool)
 
     def _grow(self, extra: int) -> None:
         need = self._size + extra
@@ -119,7 +140,7 @@ class MembershipOracle(ABC):
         new = max(need, 2 * cap)
         child = np.full((new, self._child.shape[1]), -1, dtype=np.int64)
         child[:cap] = self._child
-        label = np.full(new, -1, dtype=np.int8)
+        label = np.full(new, -1, dtype=self._label_dtype)
         label[:cap] = self._label
         self._child, self._label = child, label
 
@@ -158,12 +179,12 @@ class MembershipOracle(ABC):
         """Cached, counted answers for padded coded words (bool array of shape (B,))."""
         from provable.automata._kernels import _trie_fill, _trie_lookup, _trie_mark
         B = codes.shape[0]
-        out = np.empty(B, dtype=np.int8)
+        out = np.empty(B, dtype=self._label_dtype)
         _trie_lookup(self._child, self._label, codes, lens, out)
         miss = np.flatnonzero(out < 0)
         if miss.size == 0:
             self.cache_hits += B
-            return out.astype(bool)
+            return self._answers(out)
         prefix = self.prefix_outputs
         order = miss[np.argsort(-lens[miss], kind="stable")] if prefix else miss
         self._grow(int(lens[miss].sum()) + 1)
@@ -181,35 +202,61 @@ class MembershipOracle(ABC):
             raise
         self.queries += int(sent.size)
         self.symbols += int(sl.sum())
+        self.resets += int(sent.size)
+        self.steps += int(sl.sum())
         self.cache_hits += B - int(sent.size)
         if prefix:
             if ans.shape != (sent.size, sc.shape[1] + 1):
                 raise OracleInconsistency(f"membership oracle returned prefix answers of shape "
                                           f"{ans.shape}, expected {(sent.size, sc.shape[1] + 1)}")
-            outs = ans.astype(np.int8)
+            outs = ans.astype(self._label_dtype)
         else:
-            outs = ans.astype(np.int8).reshape(-1, 1)
+            outs = ans.astype(self._label_dtype).reshape(-1, 1)
         b, t = _trie_fill(self._child, self._label, sc, sl, outs, prefix)
         if b >= 0:
             w = self.alphabet.decode(sc[b, :t])
             full = self.alphabet.decode(sc[b, : sl[b]])
             where = "" if t == sl[b] else f" (a prefix of {full!r})"
+            v = outs[b, t if prefix else 0]
+            old = self._label[_trie_node(self._child, sc[b], t)]
             raise OracleInconsistency(
-                f"membership oracle answered {bool(outs[b, t if prefix else 0])} for word "
-                f"{w!r}{where} after answering {not bool(outs[b, t if prefix else 0])} before")
+                f"membership oracle answered {self._show(v)} for word {w!r}{where} after "
+                f"answering {self._show(old)} before")
         _trie_lookup(self._child, self._label, codes, lens, out)
-        return out.astype(bool)
+        return self._answers(out)
+
+    def _show(self, v: Any) -> Any:
+        return bool(v)
 
     def _raw_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """Uncached, uncounted final answers (used by testing equivalence oracles)."""
+        """Uncached final answers (used by testing equivalence oracles; counted in
+        ``steps`` and ``resets``, not in ``queries``)."""
         res = np.asarray(self._answer_array(codes, lens))
+        self.resets += int(codes.shape[0])
+        self.steps += int(lens.sum())
         if self.prefix_outputs:
-            return res[np.arange(codes.shape[0]), lens].astype(bool)
-        return res.astype(bool)
+            return self._answers(res[np.arange(codes.shape[0]), lens])
+        return self._answers(res)
+
+    def _raw_prefix_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Uncached answers after every prefix, shape (B, L+1) (counted as steps/resets)."""
+        if self.prefix_outputs:
+            res = np.asarray(self._answer_array(codes, lens))
+            self.resets += int(codes.shape[0])
+            self.steps += int(lens.sum())
+            return res
+        m, L = codes.shape
+        rows = np.repeat(np.arange(m), lens)
+        plen = np.concatenate([np.arange(1, x + 1) for x in lens]) if m else np.zeros(0, int)
+        ans = self._raw_array(codes[rows], plen)
+        out = np.zeros((m, L + 1), dtype=ans.dtype)
+        out[rows, plen] = ans
+        out[:, 0] = self._raw_array(codes[:, :0], np.zeros(m, dtype=np.int64))
+        return out
 
     def reset(self) -> None:
         """Clear the cache and the counters."""
-        self.queries = self.symbols = self.cache_hits = 0
+        self.queries = self.symbols = self.cache_hits = self.steps = self.resets = 0
         self._init_trie()
 
 
@@ -285,6 +332,8 @@ class DFAMembership(MembershipOracle):
             self._grow(symbols + 1)  # as the generic path: room for the missed words
         self.queries += sent
         self.symbols += symbols
+        self.resets += sent
+        self.steps += symbols
         self.cache_hits += B - sent
         if b >= 0:
             q = d.start
@@ -306,6 +355,262 @@ class DFAMembership(MembershipOracle):
         kern = _accept_prefixes if codes.size > 200_000 else _accept_prefixes_serial
         kern(self.dfa.delta, self.dfa.start, self.dfa.accepting, codes, lens, out)
         return out
+
+
+class SystemUnderLearning(ABC):
+    """A system driven step by step: the adapter AALpy calls a SUL.
+
+    Implement :meth:`reset` (back to the initial state) and :meth:`step` (feed one input
+    symbol, return the output). A Moore system's :meth:`reset` returns the output of the
+    initial state; a Mealy system's return value is ignored. Wrap it in
+    :class:`SULMembership` (or :meth:`Teacher.from_sul`) to learn it: every output
+    query is one ``reset()`` followed by one ``step`` per symbol, counted in the
+    learner's result as ``resets`` and ``steps``.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> class Counter(am.SystemUnderLearning):
+    ...     def reset(self):
+    ...         self.n = 0
+    ...     def step(self, symbol):
+    ...         self.n = (self.n + (1 if symbol == "inc" else -self.n)) % 3
+    ...         return self.n
+    >>> t = am.Teacher.from_sul(Counter(), ["inc", "clear"], kind="mealy", oracle="wp")
+    >>> res = am.lstar(t)
+    >>> res.model.n_states, res.model.transduce(["inc", "inc", "inc", "clear"])
+    (3, [1, 2, 0, 0])
+    >>> res.resets > 0 and res.steps >= res.symbols_queried
+    True
+    """
+
+    @abstractmethod
+    def reset(self) -> Any:
+        """Return to the initial state (a Moore system returns the initial output)."""
+
+    @abstractmethod
+    def step(self, symbol: Any) -> Any:
+        """Feed one input symbol; return the output."""
+
+
+class MachineSUL(SystemUnderLearning):
+    """A :class:`SystemUnderLearning` that simulates a Mealy or Moore machine step by step.
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> sul = am.MachineSUL(am.MealyMachine([[1], [0]], [["on"], ["off"]], alphabet="t"))
+    >>> sul.reset(); sul.step("t"), sul.step("t")
+    ('on', 'off')
+    """
+
+    def __init__(self, model: MealyMachine | MooreMachine):
+        if not isinstance(model, (MealyMachine, MooreMachine)):
+            raise InvalidType(f"model has type {type(model).__name__}, expected MealyMachine or "
+                              "MooreMachine")
+        self.model = model
+        self.state = model.start
+
+    def reset(self) -> Any:
+        self.state = self.model.start
+        if isinstance(self.model, MooreMachine):
+            return self.model.outputs[self.state]
+        return None
+
+    def step(self, symbol: Any) -> Any:
+        m = self.model
+        c = m.alphabet.index.get(symbol)
+        if c is None:
+            raise InvalidArgument(f"symbol={symbol!r} is not in the alphabet {m.alphabet!r}")
+        q = self.state
+        self.state = int(m.delta[q, c])
+        if isinstance(m, MealyMachine):
+            return m.outputs[q][c]
+        return m.outputs[self.state]
+
+
+class OutputOracle(MembershipOracle):
+    """Base class of output-query oracles for Mealy and Moore machines.
+
+    An output query on a word returns the system's outputs: one per symbol (Mealy) or
+    one per prefix, the empty word included (Moore). The oracle answers every prefix in
+    one run (``prefix_outputs``), so the cache (the same prefix tree as for membership
+    queries, with output codes as labels) answers every prefix of a word asked before,
+    as AALpy's ``CacheSUL``. Counters as for :class:`MembershipOracle`, plus ``steps``
+    and ``resets`` (every interaction with the system, testing included).
+
+    Subclasses implement :meth:`_outputs_array` on padded integer codes, returning an
+    ``(B, L+1)`` array of output *values* codes via :meth:`_code`.
+    """
+
+    prefix_outputs = True
+    _label_dtype = np.int32
+
+    def __init__(self, alphabet: Iterable[Hashable], kind: str):
+        self.kind = check_choice("kind", kind, ("mealy", "moore"))
+        self._values: list = []
+        self._codes: dict = {}
+        super().__init__(alphabet)
+        self._none = self._code(None) if self.kind == "mealy" else -1
+
+    def _code(self, v: Any) -> int:
+        c = self._codes.get(v)
+        if c is None:
+            try:
+                hash(v)
+            except TypeError as e:
+                raise OracleInconsistency(f"the system returned the unhashable output {v!r}; "
+                                          "expected hashable outputs") from e
+            c = len(self._values)
+            self._codes[v] = c
+            self._values.append(v)
+        return c
+
+    def _answers(self, out: np.ndarray) -> np.ndarray:
+        return out.astype(np.int64)
+
+    def _mq(self, w: Word) -> int:  # type: ignore[override]
+        return int(self._mq_array(*_pack((w,)))[0])
+
+    def _show(self, v: Any) -> Any:
+        return repr(self._values[int(v)])
+
+    def answer(self, word: Any) -> Any:
+        """Uncached, uncounted last output on ``word`` (Moore: the output after it)."""
+        codes, lens = self.alphabet.encode_batch([word]) if len(word) else (
+            np.zeros((1, 0), dtype=np.int64), np.zeros(1, dtype=np.int64))
+        return self._values[int(np.asarray(self._answer_array(codes, lens))[0, lens[0]])]
+
+    def query(self, word: Iterable[Hashable]) -> list:  # type: ignore[override]
+        """Cached, counted output query: the outputs along ``word`` (Mealy: one per
+        symbol; Moore: one per prefix, ``len(word) + 1`` values).
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> mq = am.MachineMembership(am.MealyMachine([[1], [0]], [["on"], ["off"]],
+        ...                                           alphabet="t"))
+        >>> mq.query("ttt"), mq.query("tt"), mq.queries, mq.cache_hits
+        (['on', 'off', 'on'], ['on', 'off'], 1, 1)
+        """
+        w = self.alphabet.encode(word)
+        self._mq_array(*_pack((w,)))
+        node, out = 0, []
+        if self.kind == "moore":
+            out.append(self._values[int(self._label[0])])
+        for c in w:
+            node = int(self._child[node, c])
+            out.append(self._values[int(self._label[node])])
+        return out
+
+    def _outputs_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        raise NotImplementedError  # pragma: no cover
+
+    def _answer_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        return self._outputs_array(codes, lens)
+
+
+class MachineMembership(OutputOracle):
+    """Output oracle that simulates a known Mealy or Moore machine (numba kernels).
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> m = am.MooreMachine([[1], [2], [0]], outputs=["x", "y", "z"], alphabet="a")
+    >>> am.MachineMembership(m).query("aaaa")
+    ['x', 'y', 'z', 'x', 'y']
+    """
+
+    def __init__(self, model: MealyMachine | MooreMachine):
+        if not isinstance(model, (MealyMachine, MooreMachine)):
+            raise InvalidType(f"model has type {type(model).__name__}, expected MealyMachine or "
+                              "MooreMachine (a DFA goes to DFAMembership)")
+        super().__init__(model.alphabet, "mealy" if isinstance(model, MealyMachine) else "moore")
+        self.model = model
+        if self.kind == "mealy":
+            self._elab = np.array([[self._code(o) for o in row] for row in model.outputs],
+                                  dtype=np.int64)
+        else:
+            self._slab = np.array([self._code(o) for o in model.outputs], dtype=np.int64)
+
+    def _outputs_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        out = np.empty((codes.shape[0], codes.shape[1] + 1), dtype=np.int64)
+        m = self.model
+        if self.kind == "mealy":
+            _kernels()._mealy_prefixes(m.delta, m.start, self._elab, self._none, codes, lens, out)
+        else:
+            _kernels()._accept_prefixes_serial(m.delta, m.start, self._slab, codes, lens, out)
+        return out
+
+
+class SULMembership(OutputOracle):
+    """Output oracle on a step-wise :class:`SystemUnderLearning` (``reset`` / ``step``).
+
+    Parameters
+    ----------
+    sul : SystemUnderLearning
+        Or any object with ``reset()`` and ``step(symbol)`` methods.
+    alphabet : iterable of hashable
+        The input symbols.
+    kind : {"mealy", "moore"}
+
+    Examples
+    --------
+    >>> from provable import automata as am
+    >>> m = am.MealyMachine([[1], [0]], [["on"], ["off"]], alphabet="t")
+    >>> mq = am.SULMembership(am.MachineSUL(m), "t", kind="mealy")
+    >>> mq.query("tt"), mq.steps, mq.resets
+    (['on', 'off'], 2, 1)
+    """
+
+    def __init__(self, sul: Any, alphabet: Iterable[Hashable], kind: str = "mealy"):
+        for meth in ("reset", "step"):
+            if not callable(getattr(sul, meth, None)):
+                raise InvalidType(f"sul of type {type(sul).__name__} has no {meth}() method, "
+                                  "expected reset() and step(symbol)")
+        super().__init__(alphabet, kind)
+        self.sul = sul
+
+    def _outputs_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        B = codes.shape[0]
+        out = np.empty((B, codes.shape[1] + 1), dtype=np.int64)
+        syms = self.alphabet.symbols
+        sul, code, moore = self.sul, self._code, self.kind == "moore"
+        for b in range(B):
+            first = sul.reset()
+            out[b, 0] = code(first) if moore else self._none
+            row = codes[b]
+            for t in range(int(lens[b])):
+                out[b, t + 1] = code(sul.step(syms[row[t]]))
+        return out
+
+
+def _hyp_prefix_labels(hyp: Any, mq: MembershipOracle, codes: np.ndarray,
+                       lens: np.ndarray) -> np.ndarray:
+    """Hypothesis labels after every prefix, (B, L+1), in the oracle's code space."""
+    out = np.empty((codes.shape[0], codes.shape[1] + 1), dtype=np.int64)
+    k = _kernels()
+    if isinstance(hyp, DFA):
+        k._accept_prefixes_serial(hyp.delta, hyp.start, hyp.accepting.astype(np.int64), codes,
+                                  lens, out)
+    elif isinstance(hyp, MooreMachine):
+        lab = np.array([mq._code(o) for o in hyp.outputs], dtype=np.int64)
+        k._accept_prefixes_serial(hyp.delta, hyp.start, lab, codes, lens, out)
+    else:
+        elab = np.array([[mq._code(o) for o in row] for row in hyp.outputs], dtype=np.int64)
+        k._mealy_prefixes(hyp.delta, hyp.start, elab, mq._none, codes, lens, out)
+    return out
+
+
+def _check_kind(hyp: Any, mq: MembershipOracle) -> None:
+    kind = "dfa" if isinstance(hyp, DFA) else "moore" if isinstance(hyp, MooreMachine) else (
+        "mealy" if isinstance(hyp, MealyMachine) else None)
+    if kind is None:
+        raise InvalidType(f"hypothesis has type {type(hyp).__name__}, expected DFA, MooreMachine "
+                          "or MealyMachine")
+    if kind != mq.kind:
+        raise InvalidArgument(f"hypothesis is a {type(hyp).__name__} but the membership oracle "
+                              f"answers {mq.kind!r} queries")
 
 
 class EquivalenceOracle(ABC):
@@ -348,8 +653,8 @@ class EquivalenceOracle(ABC):
 
 
 class ExactOracle(EquivalenceOracle):
-    """Exact equivalence against a known target DFA: BFS on the product, shortest
-    (shortlex-least) counterexample.
+    """Exact equivalence against a known target (DFA, Mealy or Moore machine): BFS on the
+    product, shortest (shortlex-least) counterexample.
 
     Examples
     --------
@@ -359,14 +664,18 @@ class ExactOracle(EquivalenceOracle):
     True
     """
 
-    def __init__(self, target: DFA):
+    def __init__(self, target: DFA | MealyMachine | MooreMachine):
         super().__init__()
-        if not isinstance(target, DFA):
-            raise InvalidType(f"target has type {type(target).__name__}, expected DFA")
+        if not isinstance(target, (DFA, MealyMachine, MooreMachine)):
+            raise InvalidType(f"target has type {type(target).__name__}, expected DFA, "
+                              "MealyMachine or MooreMachine")
         self.target = target
 
-    def _find(self, hypothesis: DFA, membership: MembershipOracle) -> Any:
+    def _find(self, hypothesis: Any, membership: MembershipOracle) -> Any:
         from provable.automata._algorithms import _equivalent_codes
+        if type(hypothesis) is not type(self.target):
+            raise InvalidType(f"hypothesis is a {type(hypothesis).__name__}, the target a "
+                              f"{type(self.target).__name__}")
         if hypothesis.alphabet != self.target.alphabet:
             raise InvalidArgument(f"hypothesis.alphabet={hypothesis.alphabet!r} differs from "
                                   f"target.alphabet={self.target.alphabet!r}")
@@ -382,10 +691,35 @@ class _TestingOracle(EquivalenceOracle):
         self.rng = as_generator(seed)
         self.batch = check_int("batch", batch, min_value=1)
 
-    def _check_batch(self, hypothesis: DFA, membership: MembershipOracle, codes: np.ndarray,
+    def _first_failure(self, hypothesis: Any, membership: MembershipOracle, codes: np.ndarray,
+                       lens: np.ndarray, *, count_prefixes: bool = False) -> Word | None:
+        """Shortest prefix of a test word on which hypothesis and system disagree (ties:
+        first word), comparing the outputs after every prefix (one run per word), or None.
+        Counts one test per word (``count_prefixes``: one per prefix) and its symbols."""
+        if codes.shape[0] == 0:
+            return None
+        hyp = _hyp_prefix_labels(hypothesis, membership, codes, lens)
+        sysp = np.asarray(membership._raw_prefix_array(codes, lens)).astype(np.int64)
+        self.tests += int(lens.sum()) if count_prefixes else int(codes.shape[0])
+        self.test_symbols += int(lens.sum())
+        L = codes.shape[1]
+        valid = np.arange(L + 1)[None, :] <= lens[:, None]
+        if isinstance(hypothesis, MealyMachine):
+            valid[:, 0] = False
+        bad = (sysp != hyp) & valid
+        if not bad.any():
+            return None
+        first = np.where(bad.any(axis=1), np.argmax(bad, axis=1), L + 2)
+        b = int(np.argmin(first))
+        return tuple(codes[b, : int(first[b])].tolist())
+
+    def _check_batch(self, hypothesis: Any, membership: MembershipOracle, codes: np.ndarray,
                      lens: np.ndarray) -> Word | None:
         """Shortest failing word of the batch (ties: first), or None."""
         from provable.automata._kernels import _run_batch_serial
+        if not isinstance(hypothesis, DFA):
+            _check_kind(hypothesis, membership)
+            return self._first_failure(hypothesis, membership, codes, lens)
         q = _run_batch_serial(hypothesis.delta, hypothesis.start, codes, lens,
                        np.empty(codes.shape[0], dtype=np.int64))
         hyp = hypothesis.accepting[q]
@@ -501,6 +835,9 @@ class RandomWalkOracle(_TestingOracle):
         from provable.automata._kernels import _accept_prefixes_serial
         left = self.num_steps
         k = hypothesis.n_symbols
+        generic = not isinstance(hypothesis, DFA)
+        if generic:
+            _check_kind(hypothesis, membership)
         while left > 0:
             lens = self.rng.geometric(self.reset_prob, size=self.batch).astype(np.int64)
             m = min(int(np.searchsorted(np.cumsum(lens), left)) + 1, lens.size)
@@ -510,6 +847,12 @@ class RandomWalkOracle(_TestingOracle):
             left -= int(lens.sum())
             L = int(lens.max())
             codes = self.rng.integers(0, k, size=(m, L)).astype(np.int64)
+            if generic:
+                w = self._first_failure(hypothesis, membership, codes, lens,
+                                        count_prefixes=True)
+                if w is not None:
+                    return w
+                continue
             hyp = np.empty((m, L + 1), dtype=np.bool_)
             _accept_prefixes_serial(hypothesis.delta, hypothesis.start, hypothesis.accepting,
                                     codes, lens, hyp)
@@ -534,7 +877,7 @@ class RandomWalkOracle(_TestingOracle):
         return None
 
 
-_ORACLES = ("exact", "random_word", "random_walk", "pac")
+_ORACLES = ("exact", "random_word", "random_walk", "pac", "w", "wp", "random_w")
 
 
 class Teacher:
@@ -568,6 +911,12 @@ class Teacher:
         """The alphabet of the membership oracle."""
         return self.membership.alphabet
 
+    @property
+    def kind(self) -> str:
+        """What is learned: ``"dfa"``, ``"mealy"`` or ``"moore"`` (from the membership
+        oracle)."""
+        return self.membership.kind
+
     def __repr__(self) -> str:
         return (f"Teacher(membership={type(self.membership).__name__}, "
                 f"equivalence={type(self.equivalence).__name__}, alphabet={self.alphabet!r})")
@@ -598,6 +947,73 @@ class Teacher:
         return cls(DFAMembership(target), _make_eq(oracle, target, seed, options))
 
     @classmethod
+    def from_model(cls, model: DFA | MealyMachine | MooreMachine, oracle: str = "exact", *,
+                   seed: Any = None, **options: Any) -> Teacher:
+        """Teacher that simulates a DFA, Mealy or Moore machine.
+
+        Parameters
+        ----------
+        model : DFA, MealyMachine or MooreMachine
+        oracle : {"exact", "random_word", "random_walk", "pac", "w", "wp", "random_w"}
+            Equivalence oracle: exact product search, random testing, or conformance
+            testing (W-method, Wp-method, random W-method; see
+            :class:`WMethodOracle`); ``options`` go to its constructor.
+        seed : int or Generator, optional
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> coffee = am.MealyMachine([[1, 0], [1, 0]], [["beep", "init"], ["beep", "coffee"]],
+        ...                          alphabet=["coin", "button"])
+        >>> t = am.Teacher.from_model(coffee)
+        >>> t.kind, am.equivalent(am.lstar(t).model, coffee)
+        ('mealy', (True, None))
+        """
+        if isinstance(model, DFA):
+            return cls.from_dfa(model, oracle, seed=seed, **options)
+        if not isinstance(model, (MealyMachine, MooreMachine)):
+            raise InvalidType(f"model has type {type(model).__name__}, expected DFA, "
+                              "MealyMachine or MooreMachine")
+        oracle = check_choice("oracle", oracle, _ORACLES)
+        return cls(MachineMembership(model), _make_eq(oracle, model, seed, options))
+
+    @classmethod
+    def from_sul(cls, sul: Any, alphabet: Iterable[Hashable], kind: str = "mealy",
+                 oracle: str = "wp", *, target: Any = None, seed: Any = None,
+                 **options: Any) -> Teacher:
+        """Teacher for a step-wise system (``reset()`` / ``step(symbol) -> output``).
+
+        Parameters
+        ----------
+        sul : SystemUnderLearning
+            Or any object with ``reset`` and ``step`` methods (see
+            :class:`SystemUnderLearning`).
+        alphabet : iterable of hashable
+        kind : {"mealy", "moore"}
+        oracle : str, default "wp"
+            Equivalence oracle, as in :meth:`from_model`; ``"exact"`` needs ``target``
+            (a machine assumed to behave as the system).
+
+        Examples
+        --------
+        >>> from provable import automata as am
+        >>> m = am.MooreMachine([[1, 0], [0, 1]], ["even", "odd"], alphabet="ab")
+        >>> t = am.Teacher.from_sul(am.MachineSUL(m), "ab", kind="moore")
+        >>> res = am.lstar(t)
+        >>> am.equivalent(res.model, m)[0]
+        True
+        >>> # one reset per query that missed the cache and per test word
+        >>> res.resets == res.membership_queries + res.eq_tests
+        True
+        >>> res.steps == res.symbols_queried + res.eq_test_symbols
+        True
+        """
+        oracle = check_choice("oracle", oracle, _ORACLES)
+        if oracle == "exact" and target is None:
+            raise InvalidArgument("oracle='exact' needs target=... to compare against")
+        return cls(SULMembership(sul, alphabet, kind), _make_eq(oracle, target, seed, options))
+
+    @classmethod
     def from_function(cls, alphabet: Iterable[Hashable], fn: Callable[[Any], bool],
                       oracle: str = "random_word", *, target: DFA | None = None,
                       seed: Any = None, **options: Any) -> Teacher:
@@ -619,13 +1035,15 @@ class Teacher:
         return cls(FunctionMembership(alphabet, fn), _make_eq(oracle, target, seed, options))
 
 
-def _make_eq(oracle: str, target: DFA | None, seed: Any, options: dict) -> EquivalenceOracle:
+def _make_eq(oracle: str, target: Any, seed: Any, options: dict) -> EquivalenceOracle:
     if oracle == "exact":
         if options:
             raise InvalidArgument(f"oracle='exact' takes no options, got {sorted(options)}")
         return ExactOracle(target)
+    from provable.automata import _conformance as cf
     cls = {"random_word": RandomWordOracle, "random_walk": RandomWalkOracle,
-           "pac": PACOracle}[oracle]
+           "pac": PACOracle, "w": cf.WMethodOracle, "wp": cf.WpMethodOracle,
+           "random_w": cf.RandomWMethodOracle}[oracle]
     try:
         return cls(seed=seed, **options)
     except TypeError as e:

@@ -12,8 +12,8 @@ class LearnResult(RichResult):
 
     Fields
     ------
-    model : DFA
-        The learned automaton (canonical BFS numbering).
+    model : DFA, MooreMachine or MealyMachine
+        The learned machine (canonical BFS numbering), of the teacher's kind.
     algorithm : str
         ``"lstar-rs"``, ``"lstar-angluin"``, ``"kv"`` or ``"rpni"``.
     converged : bool
@@ -32,11 +32,15 @@ class LearnResult(RichResult):
     eq_tests, eq_test_symbols : int
         Test words / symbols a testing equivalence oracle evaluated on the system.
     hypothesis_sizes : list of int
-        Size of each hypothesis, in order.
+        Size of each hypothesis sent to the equivalence oracle, in order.
+    steps, resets : int
+        Interaction with the system: symbols fed and resets, for learning queries that
+        missed the cache and for every test of a testing equivalence oracle (a
+        :class:`SystemUnderLearning` is reset once per query or test word).
     seconds : float
         Wall time.
     """
 
     _fields = ("model", "algorithm", "converged", "message", "membership_queries",
                "equivalence_queries", "symbols_queried", "rounds", "cache_hits", "eq_tests",
-               "eq_test_symbols", "hypothesis_sizes", "seconds")
+               "eq_test_symbols", "hypothesis_sizes", "steps", "resets", "seconds")

@@ -177,7 +177,7 @@ def rpni(positive: Iterable[Any], negative: Iterable[Any],
                        message=f"merged the prefix tree ({N} nodes) into {model.n_states} "
                        "states", membership_queries=0, equivalence_queries=0,
                        symbols_queried=0, rounds=attempts, cache_hits=0, eq_tests=0,
-                       eq_test_symbols=0, hypothesis_sizes=[model.n_states],
+                       eq_test_symbols=0, hypothesis_sizes=[model.n_states], steps=0, resets=0,
                        seconds=time.perf_counter() - t0)
 
 
