@@ -10,6 +10,12 @@ Examples
 (3, 2, 3)
 """
 
-from provable.learners.generative._plugin import PlugInResult, plug_in, sample_model
+from provable.learners.generative._plugin import (
+    PLUG_IN_MUTATIONS,
+    PlugInResult,
+    plug_in,
+    plug_in_policies,
+    sample_model,
+)
 
-__all__ = ["PlugInResult", "plug_in", "sample_model"]
+__all__ = ["PLUG_IN_MUTATIONS", "PlugInResult", "plug_in", "plug_in_policies", "sample_model"]

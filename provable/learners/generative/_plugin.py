@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from provable._result import RichResult
-from provable._validation import as_generator, check_int
-from provable.errors import InvalidType, NotSupported
+from provable._validation import as_generator, check_int, check_real
+from provable.errors import InvalidArgument, InvalidType, NotSupported
 from provable.mdp import TabularMDP
 
 __all__ = ["PlugInResult", "sample_model", "plug_in"]
@@ -118,3 +119,153 @@ def plug_in(mdp: TabularMDP, n: int, seed: Any = 0, *, tol: float = 1e-10) -> Pl
                         V_policy=np.asarray(V_pol), V_star=V_star,
                         value_error=float(np.abs(V_hat - V_star).max()),
                         policy_error=float(np.abs(V_star - V_pol).max()))
+
+
+#: planted implementation mistakes :func:`plug_in_policies` can run (``mutation=``), with
+#: the value that is the estimator itself
+PLUG_IN_MUTATIONS: dict[str, tuple[float, str]] = {
+    "sample_fraction": (1.0, "fraction of the n samples per pair the model is built from "
+                             "(the rest are drawn and discarded)"),
+    "thinning": (1.0, "keep one sample in every `thinning` (a decorrelation step that a "
+                      "generative model does not need)"),
+    "pool_actions": (0.0, "1: the empirical transitions of a state are pooled over its "
+                          "actions"),
+    "argmin": (0.0, "1: the planner takes the worst action instead of the best"),
+}
+
+
+def _plug_in_mutation(mutation: Any) -> dict[str, float]:
+    vals = {k: v[0] for k, v in PLUG_IN_MUTATIONS.items()}
+    if mutation is None:
+        return vals
+    if not isinstance(mutation, dict):
+        raise InvalidType(f"mutation={mutation!r} has type {type(mutation).__name__}, expected "
+                          f"a dict with keys among {sorted(PLUG_IN_MUTATIONS)}")
+    for k in mutation:
+        if k not in PLUG_IN_MUTATIONS:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(PLUG_IN_MUTATIONS)}")
+        vals[k] = check_real(f"mutation[{k!r}]", mutation[k])
+    if not 0.0 < vals["sample_fraction"] <= 1.0 or vals["thinning"] < 1.0:
+        raise InvalidArgument(f"mutation={mutation!r}: expected 0 < sample_fraction <= 1 and "
+                              "thinning >= 1")
+    return vals
+
+
+def plug_in_policies(mdp: TabularMDP, n: Any, reps: int, seed: Any = 0, *,
+                     tol: float = 1e-9, max_sweeps: int = 100_000,
+                     mutation: dict[str, float] | None = None,
+                     return_models: bool = False) -> Any:
+    r"""Policies of ``reps`` independent plug-in learners of an average-reward model.
+
+    Each learner draws ``n`` next states per (s, a) from the generative model, forms
+    :math:`\hat P` and plans in it by relative value iteration on the aperiodic
+    transform :math:`\tfrac12 (I + \hat P)` (same optimal policies), all learners at once,
+    until the span of :math:`V_{k+1} - V_k` is below ``tol`` for every learner. The
+    greedy action is the first maximiser.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+        Average-reward model (``gamma=None``); rewards are taken as known.
+    n : int or sequence of int
+        Samples per state-action pair: one count for every learner, or one per learner
+        (length ``reps``).
+    reps : int
+        Independent learners.
+    seed : int or Generator
+    tol : float
+        Span stopping tolerance of relative value iteration.
+    max_sweeps : int
+        Sweeps at most (a learner not converged by then keeps its last greedy policy).
+    mutation : dict, optional
+        A planted implementation mistake (see :data:`PLUG_IN_MUTATIONS`); the defaults
+        are the estimator itself.
+    return_models : bool
+        Also return the empirical models :math:`\hat P`, shape (reps, S, A, S).
+
+    Returns
+    -------
+    ndarray(int, shape=(reps, S)), or (policies, models) with ``return_models``
+
+    Examples
+    --------
+    >>> import provable as pv
+    >>> pol = plug_in_policies(pv.mdp.two_state_gadget(8, 0.1), n=2000, reps=50, seed=0)
+    >>> pol.shape, float((pol[:, 1] == 0).mean())
+    ((50, 2), 1.0)
+    """
+    if not isinstance(mdp, TabularMDP):
+        raise InvalidType(f"mdp has type {type(mdp).__name__}, expected TabularMDP")
+    if mdp.criterion != "average":
+        raise NotSupported(f"plug_in_policies plans average-reward models; this one is "
+                           f"{mdp.criterion}")
+    reps = check_int("reps", reps, min_value=1)
+    if np.ndim(n) == 0:
+        n_arr = np.full(reps, check_int("n", n, min_value=1), dtype=np.int64)
+    else:
+        n_arr = np.asarray(n)
+        if n_arr.shape != (reps,) or n_arr.dtype.kind not in "iu":
+            raise InvalidType(f"n has shape {n_arr.shape} and dtype {n_arr.dtype}, expected an "
+                              f"int or {reps} integers")
+        if n_arr.min() < 1:
+            raise InvalidArgument(f"n[{int(n_arr.argmin())}] = {int(n_arr.min())}, expected "
+                                  ">= 1")
+    max_sweeps = check_int("max_sweeps", max_sweeps, min_value=1)
+    mut = _plug_in_mutation(mutation)
+    rng = as_generator(seed)
+    S, A = mdp.S, mdp.A
+    P2 = mdp.P_at(0)
+    P2 = P2.toarray() if hasattr(P2, "toarray") else np.asarray(P2)
+    P2 = np.clip(P2, 0.0, None)
+    P2 = P2 / P2.sum(axis=1, keepdims=True)
+    used = n_arr
+    if mut["sample_fraction"] != 1.0:
+        used = np.maximum(1, (used * mut["sample_fraction"]).astype(np.int64))
+    if mut["thinning"] != 1.0:
+        used = np.maximum(1, (used // mut["thinning"]).astype(np.int64))
+    counts = rng.multinomial(np.repeat(used, S * A).reshape(reps, S * A), P2)
+    counts = counts.reshape(reps, S, A, S).astype(float)
+    if mut["pool_actions"]:
+        counts = np.broadcast_to(counts.sum(axis=2, keepdims=True), counts.shape)
+    Ph = counts / counts.sum(axis=3, keepdims=True)
+    R = np.asarray(mdp.R_at(0), float)
+    pol = np.zeros((reps, S), dtype=np.int64)
+    _rvi_policies(np.ascontiguousarray(Ph), np.ascontiguousarray(R), float(tol), max_sweeps,
+                  -1.0 if mut["argmin"] else 1.0, pol)
+    return (pol, Ph) if return_models else pol
+
+
+@njit(cache=True)
+def _rvi_policies(Ph, R, tol, max_sweeps, sign, pol):
+    """Relative value iteration on 0.5 (I + P_hat) for every learner; greedy policies.
+
+    ``sign = -1`` is the planted argmin planner."""
+    reps, S, A, _ = Ph.shape
+    V = np.empty(S)
+    Vn = np.empty(S)
+    for r in range(reps):
+        for s in range(S):
+            V[s] = 0.0
+        for _ in range(max_sweeps + 1):
+            lo, hi = 1e300, -1e300
+            for s in range(S):
+                best = -1e300
+                besta = 0
+                for a in range(A):
+                    q = R[s, a] + 0.5 * V[s]
+                    for y in range(S):
+                        q += 0.5 * Ph[r, s, a, y] * V[y]
+                    if sign * q > best:
+                        best = sign * q
+                        besta = a
+                Vn[s] = sign * best
+                pol[r, s] = besta
+                d = Vn[s] - V[s]
+                lo = min(lo, d)
+                hi = max(hi, d)
+            ref = Vn[0]
+            for s in range(S):
+                V[s] = Vn[s] - ref
+            if hi - lo < tol:
+                break

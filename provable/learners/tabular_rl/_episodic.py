@@ -30,7 +30,7 @@ from provable.learners._random import seed_keys as _seed_keys
 from provable.learners.tabular_rl import _kernels as _k
 from provable.mdp import TabularMDP
 
-__all__ = ["ALGORITHMS", "EpisodicResult", "run_episodes", "as_seed_list", "seed_keys",
+__all__ = ["ALGORITHMS", "MUTATIONS", "EpisodicResult", "run_episodes", "as_seed_list", "seed_keys",
            "episodic_arrays"]
 
 #: algorithm name -> (kernel code, options with defaults, description)
@@ -50,6 +50,40 @@ ALGORITHMS: dict[str, tuple[int, dict[str, Any], str]] = {
                      "Q-learning without bonus, Q_0 = 0, constant epsilon-greedy (a control "
                      "with linear regret)"),
 }
+
+
+#: planted implementation mistakes :func:`run_episodes` can run (``mutation=``), with the
+#: value that is the algorithm itself
+MUTATIONS: dict[str, tuple[float, str]] = {
+    "bonus_scale": (1.0, "multiplies the bonus constant c; 0 removes the bonus, a negative "
+                         "value negates it"),
+    "bonus_power": (0.5, "power of the visit count in the bonus: n^-power (the bonus is "
+                         "multiplied by n^(0.5 - power))"),
+    "forced_exploration": (0.0, "a: in episode k every step plays a uniform action with "
+                                "probability (k+1)^-a (0: off)"),
+}
+
+
+def _episodic_mutation(mutation: Any, name: str) -> tuple[float, float, float]:
+    vals = {k: v[0] for k, v in MUTATIONS.items()}
+    if mutation is None:
+        return vals["bonus_scale"], vals["bonus_power"], vals["forced_exploration"]
+    if not isinstance(mutation, dict):
+        raise InvalidType(f"mutation={mutation!r} has type {type(mutation).__name__}, expected "
+                          f"a dict with keys among {sorted(MUTATIONS)}")
+    for k in mutation:
+        if k not in MUTATIONS:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(MUTATIONS)}")
+        vals[k] = check_real(f"mutation[{k!r}]", mutation[k])
+    if vals["bonus_power"] <= 0.0 or vals["forced_exploration"] < 0.0:
+        raise InvalidArgument(f"mutation={mutation!r}: expected bonus_power > 0 and "
+                              "forced_exploration >= 0")
+    if name in ("psrl", "eps_greedy_q") and (vals["bonus_scale"] != 1.0
+                                            or vals["bonus_power"] != 0.5):
+        raise NotSupported(f"algorithm={name!r} has no bonus; mutation= can only plant "
+                           "forced_exploration")
+    return vals["bonus_scale"], vals["bonus_power"], vals["forced_exploration"]
 
 
 class EpisodicResult(RichResult):
@@ -120,7 +154,8 @@ def episodic_arrays(mdp: TabularMDP) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def run_episodes(algorithm: str, mdp: TabularMDP, K: int, seeds: Any = 8, *,
-                 initial_state: int = 0, **options: Any) -> EpisodicResult:
+                 initial_state: int = 0, mutation: dict[str, float] | None = None,
+                 **options: Any) -> EpisodicResult:
     r"""Run an episodic tabular RL algorithm for ``K`` episodes on every seed.
 
     Parameters
@@ -138,6 +173,11 @@ def run_episodes(algorithm: str, mdp: TabularMDP, K: int, seeds: Any = 8, *,
         ``n`` means seeds ``0..n-1``. The same seed gives the same bits.
     initial_state : int
         The fixed start state :math:`s_0` of every episode.
+    mutation : dict, optional
+        A planted implementation mistake (see :data:`MUTATIONS`): ``bonus_scale``,
+        ``bonus_power`` (0.5 is the paper's n^-1/2), ``forced_exploration``. Omitted
+        keys keep the algorithm's own value, and the defaults give the same bits as no
+        mutation.
     **options
         Algorithm options (see :data:`ALGORITHMS`): ``c`` scales the paper's bonus
         (``c=1`` is the paper's constant for UCBVI; Jin et al. leave ``c`` as an
@@ -177,6 +217,7 @@ def run_episodes(algorithm: str, mdp: TabularMDP, K: int, seeds: Any = 8, *,
             raise InvalidArgument(f"option {key}={options[key]!r} is not an option of "
                                   f"algorithm={name!r}; valid: {sorted(defaults)}")
     opts = {**defaults, **options}
+    scale, power, forced = _episodic_mutation(mutation, name)
     K = check_int("K", K, min_value=1)
     seeds_arr = as_seed_list(seeds)
     P, cdf, R, stationary = episodic_arrays(mdp)
@@ -209,8 +250,8 @@ def run_episodes(algorithm: str, mdp: TabularMDP, K: int, seeds: Any = 8, *,
     Q = np.zeros((n, H, S, A))
     visits = np.zeros((n, H, S, A), dtype=np.int64)
     t0 = time.perf_counter()
-    _k.run_episodic(code, P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, log_term, prior,
-                    eps, vstar0, regret, Q, visits)
+    _k.run_episodic(code, P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c * scale, log_term,
+                    prior, eps, vstar0, regret, Q, visits, power, forced)
     seconds = time.perf_counter() - t0
     return EpisodicResult(algorithm=name, options=opts, K=K, H=H, S=S, A=A, seeds=seeds_arr,
                           V_star=vstar0, seconds=seconds, regret=regret,

@@ -68,11 +68,13 @@ def _evaluate(P, R, pi, H, S, A, s0, eps):
 
 
 @njit(cache=True)
-def _plan_ucbvi(bern, nsas, nsa, nstate, R, H, S, A, c, L, Q, V, pi):
+def _plan_ucbvi(bern, nsas, nsa, nstate, R, H, S, A, c, L, Q, V, pi, power):
     """One UCBVI planning pass (Azar et al. 2017, Algorithm 2 with bonus_1 or bonus_2).
 
     ``Q`` holds the previous episode's values (min with them keeps Q monotone);
-    values are clipped at the remaining horizon ``H - h``.
+    values are clipped at the remaining horizon ``H - h``. ``power`` is the exponent of
+    the visit count in the bonus (0.5 is the paper's; any other value is a planted
+    mistake that multiplies the bonus by ``n^(0.5 - power)``).
     """
     for s in range(S):
         V[H, s] = 0.0
@@ -117,6 +119,8 @@ def _plan_ucbvi(bern, nsas, nsa, nstate, R, H, S, A, c, L, Q, V, pi):
                                      + math.sqrt(8.0 * third * inv))
                     else:
                         bonus = c * 7.0 * H * L * math.sqrt(inv)
+                    if power != 0.5:
+                        bonus *= n ** (0.5 - power)
                     q = R[h, s, a] + pv + bonus
                     if q > cap:
                         q = cap
@@ -167,9 +171,13 @@ def _greedy_from_q(Q, H, S, A, pi):
 
 @njit(cache=True)
 def _run_one(code, P, cdf, R, H, S, A, K, s0, env_key, alg_key, c, log_term, prior,
-             eps, vstar0, regret, Q, visits):
+             eps, vstar0, regret, Q, visits, power, forced):
     """Run ``K`` episodes of one algorithm for one seed; fill ``regret`` (K,), ``Q``
-    (H, S, A) (the learner's final action values) and ``visits`` (H, S, A)."""
+    (H, S, A) (the learner's final action values) and ``visits`` (H, S, A).
+
+    ``power`` (0.5) is the exponent of the visit count in the bonus and ``forced`` (0:
+    off) a planted forced exploration: in episode ``k`` every step plays a uniform
+    action with probability ``(k + 1)^-forced``."""
     nsas = np.zeros((S * A, S))
     nsa = np.zeros(S * A)
     nstate = np.zeros((H + 1, S))
@@ -194,7 +202,8 @@ def _run_one(code, P, cdf, R, H, S, A, K, s0, env_key, alg_key, c, log_term, pri
     for k in range(K + 1):
         # --- plan / read the policy of episode k (k == K: final plan only)
         if code == UCBVI_H or code == UCBVI_B:
-            _plan_ucbvi(code == UCBVI_B, nsas, nsa, nstate, R, H, S, A, c, log_term, Q, V, pi)
+            _plan_ucbvi(code == UCBVI_B, nsas, nsa, nstate, R, H, S, A, c, log_term, Q, V, pi,
+                        power)
         elif code == PSRL:
             for row in range(S * A):
                 tot = 0.0
@@ -209,11 +218,19 @@ def _run_one(code, P, cdf, R, H, S, A, K, s0, env_key, alg_key, c, log_term, pri
             _greedy_from_q(Q, H, S, A, pi)
         if k == K:
             break
-        regret[k] = vstar0 - _evaluate(P, R, pi, H, S, A, s0, eps if code == GREEDY else 0.0)
+        eps_k = eps if code == GREEDY else 0.0
+        if forced > 0.0:
+            eps_k = (k + 1.0) ** -forced
+        regret[k] = vstar0 - _evaluate(P, R, pi, H, S, A, s0, eps_k)
         # --- roll out episode k
         s = s0
         for h in range(H):
             a = pi[h, s]
+            if forced > 0.0 and _u01(alg_key, (1 << 40) + 2 * (k * H + h)) < eps_k:
+                # planted forced exploration: its own counter range of the algorithm key
+                a = int(_u01(alg_key, (1 << 40) + 2 * (k * H + h) + 1) * A)
+                if a >= A:
+                    a = A - 1
             if code == GREEDY and eps > 0.0:
                 # the planted epsilon-greedy control: uniform action w.p. eps
                 if _u01(alg_key, actr) < eps:
@@ -231,6 +248,8 @@ def _run_one(code, P, cdf, R, H, S, A, K, s0, env_key, alg_key, c, log_term, pri
                 vnext = V[h + 1, y]
                 if code == QL_H:
                     b = c * math.sqrt(H * H * H * log_term / t)
+                    if power != 0.5:
+                        b *= t ** (0.5 - power)
                 elif code == QL_B:
                     mu[h, s, a] += vnext
                     sig[h, s, a] += vnext * vnext
@@ -240,6 +259,9 @@ def _run_one(code, P, cdf, R, H, S, A, K, s0, env_key, alg_key, c, log_term, pri
                     b1 = c * (math.sqrt(H / t * (w + H) * log_term)
                               + math.sqrt(H ** 7 * S * A) * log_term / t)
                     b2 = c * math.sqrt(H * H * H * log_term / t)
+                    if power != 0.5:
+                        b1 *= t ** (0.5 - power)
+                        b2 *= t ** (0.5 - power)
                     beta = b1 if b1 < b2 else b2
                     b = (beta - (1.0 - alpha) * beta_prev[h, s, a]) / (2.0 * alpha)
                     beta_prev[h, s, a] = beta
@@ -261,9 +283,9 @@ def _run_one(code, P, cdf, R, H, S, A, K, s0, env_key, alg_key, c, log_term, pri
 
 @njit(cache=True, parallel=True)
 def run_episodic(code, P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, log_term, prior,
-                 eps, vstar0, regret, Q, visits):
+                 eps, vstar0, regret, Q, visits, power=0.5, forced=0.0):
     """All seeds, in parallel: ``regret`` (n, K), ``Q`` and ``visits`` (n, H, S, A)."""
     n = env_keys.shape[0]
     for i in prange(n):
         _run_one(code, P, cdf, R, H, S, A, K, s0, env_keys[i], alg_keys[i], c, log_term,
-                 prior, eps, vstar0, regret[i], Q[i], visits[i])
+                 prior, eps, vstar0, regret[i], Q[i], visits[i], power, forced)

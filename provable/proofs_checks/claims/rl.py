@@ -41,7 +41,7 @@ def _regret_experiment(params: dict, seed: int, algorithm: str, c: float) -> Ver
         j = np.argmax(runs.mean(axis=1), axis=0)    # worst member per checkpoint
         return runs[j, :, np.arange(ks.size)].T, [float(gaps[i]) for i in j]
 
-    ys, worst_gap = worst(algorithm, c=c)
+    ys, worst_gap = worst(algorithm, c=c, mutation=params.get("mutation"))
     cys, _ = worst("eps_greedy_q", epsilon=params["control_epsilon"])
     T = ks * params["H"]
     return rate_verdict(T, np.maximum(ys, 1e-12), expected=0.5, kind="upper", tol=0.1,
@@ -67,6 +67,14 @@ def _bonus_mutants(c: float) -> tuple[Mutant, ...]:
         Mutant("bonus_x0.1", "bonus scaled by 0.1: under-explores the small gaps",
                {"c": 0.1 * c}),
         Mutant("bonus_x0.01", "bonus scaled by 0.01: nearly greedy", {"c": 0.01 * c}),
+        Mutant("negated_bonus", "bonus subtracted instead of added (pessimism): an action "
+               "that looks bad early is never tried again", {"mutation": {"bonus_scale": -1.0}}),
+        Mutant("bonus_n^-1/4", "bonus shrinking like n^-1/4 instead of n^-1/2: the "
+               "confidence width stays above the gap for ~gap^-4 visits (regret up to "
+               "T^3/4)", {"mutation": {"bonus_power": 0.25}}),
+        Mutant("forced_exploration_t^-0.3", "uniform actions with probability k^-0.3 in "
+               "episode k on top of the optimistic policy: regret of order T^0.7",
+               {"mutation": {"forced_exploration": 0.3}}),
     )
 
 
