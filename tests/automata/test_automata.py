@@ -48,7 +48,8 @@ def words_upto(alphabet, L):
 
 
 def test_exports_match_dir():
-    public = {n for n in dir(am) if not n.startswith("_")}
+    public = {n for n in dir(am) if not n.startswith(("_", "@"))}  # "@py_builtins": pytest
+    # rewrites the whole package when its pytest11 plugin is loaded
     assert set(am.__all__) == public - {"automata"}
 
 
