@@ -110,6 +110,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/solvers/tabular/average_reward.py": [
         "provable/solvers/tabular/average_reward.py",
+        "tests/solvers/test_mutants_average_reward.py",
         _AGREE + "test_average_reward_rvi_matches_lp",
         _AGREE + "test_multichain_average_reward_is_refused_clearly",
     ],

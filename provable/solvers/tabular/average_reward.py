@@ -29,9 +29,14 @@ from provable.mdp._tabular import TabularMDP
 from provable.solvers._common import policy_gain, policy_matrix, q_from_v
 from provable.solvers._result import SolveResult
 
-__all__ = ["average_reward", "default_rvi_max_iter"]
+__all__ = ["average_reward", "default_rvi_max_iter", "odoni_slack"]
 
 _U = float(np.finfo(float).eps)
+
+
+def _width(mdp: TabularMDP, P2: Any) -> int:
+    """Terms in the widest dot product ``P_{s,a} h``."""
+    return int(np.diff(sp.csr_matrix(P2).indptr).max(initial=1)) if mdp.sparse else mdp.S
 
 
 def _check_gain_constant(mdp: TabularMDP, policy: np.ndarray, g: float, tol: float,
@@ -108,6 +113,15 @@ def _multichain_proof(bounds: _GainBounds, D: np.ndarray, scale: float, tau: flo
                 "iteration and the unichain LP cannot solve (solve each closed class "
                 "separately, or use a discounted model)")
     return None
+
+
+def odoni_slack(width: int, h: np.ndarray, rmax: float, lo: float, hi: float) -> float:
+    r"""Rounding allowance of a float Odoni interval :math:`[\min D, \max D]`,
+    :math:`D = \max_a (r + P h) - h`, and of its midpoint:
+    :math:`(w + 4) u (\|h\|_\infty + \max|r| + |lo| + |hi|) + 4 u (|lo| + |hi|)`,
+    with ``w`` the widest row of P (Higham's dot-product bound) and ``u = 2^-52``."""
+    return ((width + 4) * _U * (float(np.abs(h).max(initial=0.0)) + rmax + abs(hi) + abs(lo))
+            + 4 * _U * (abs(lo) + abs(hi)))
 
 
 def default_rvi_max_iter(S: int) -> int:
@@ -209,10 +223,7 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
         gain = (lo + hi) / 2 / tau
         # rounding of the last sweep's D (Higham's dot-product bound, widest row w)
         # and of the midpoint
-        w = int(np.diff(sp.csr_matrix(P2).indptr).max()) if mdp.sparse else S
-        slack = ((w + 4) * _U * (float(np.abs(h).max(initial=0.0)) + rmax + abs(hi) + abs(lo))
-                 + 4 * _U * (abs(lo) + abs(hi))) / tau
-        bound = (hi - lo) / 2 / tau + slack
+        bound = (hi - lo) / 2 / tau + odoni_slack(_width(mdp, P2), h, rmax, lo, hi) / tau
         Q = q_from_v(avg, h) - gain
         policy = Q.argmax(axis=1)
         msg = (f"Odoni interval of the gain has half-width {bound:.3g} after {it} sweeps"
@@ -222,6 +233,12 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
         if not (np.isfinite(lo) and np.isfinite(hi)):
             msg = f"the bias overflowed after {it} sweeps; nothing is certified"
             bound, conv = np.inf, False
+        elif conv and not bound <= tol:
+            # the interval met the rule, its rounding allowance does not fit in tol
+            msg = (f"Odoni interval met the stopping rule after {it} sweeps, but with its "
+                   f"float64 rounding the certified half-width is {bound:.3g} > tol {tol:g}: "
+                   "tol is below what float64 can certify for this model")
+            conv = False
         return SolveResult(V=h, Q=Q, policy=policy, iterations=it, error_bound=float(bound),
                            converged=conv, method="average_reward/rvi", backend="numpy",
                            seconds=time.perf_counter() - t0, message=msg, gain=float(gain),
@@ -253,9 +270,12 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
     policy[visited] = x[visited].argmax(axis=1)
     _check_gain_constant(avg, policy, gain, 1e-7, method)
     D = Qh.max(axis=1) - h
-    bound = max(float(D.max()) - gain, gain - float(D.min()), 0.0)
+    lo, hi = float(D.min()), float(D.max())
+    bound = (max(hi - gain, gain - lo, 0.0)
+             + odoni_slack(_width(mdp, P2), h, float(np.abs(r).max(initial=0.0)), lo, hi)
+             + 4 * _U * abs(gain))
     return SolveResult(V=h, Q=Qh - gain, policy=policy, iterations=int(res.nit),
-                       error_bound=float(bound) + 1e-12, converged=True,
+                       error_bound=float(bound), converged=True,
                        method="average_reward/lp", backend="highs",
                        seconds=time.perf_counter() - t0, message=str(res.message),
                        gain=gain, bias=h, occupancy=x)
