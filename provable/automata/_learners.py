@@ -137,6 +137,21 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
     * ``"angluin"``: :math:`|S| \le n + m(n-1)`, :math:`|E| \le n`, so at most
       :math:`(k+1)(n + m(n-1))\,n` (Angluin 1987, Theorem 6: O(m k n²)).
 
+    Mealy and Moore machines (a teacher of kind ``"mealy"`` / ``"moore"``, e.g.
+    :meth:`Teacher.from_model` or :meth:`Teacher.from_sul`) are learned through output
+    queries, with ``"rs"`` processing; a cell holds the last output of ``u·e``, the
+    columns start as the ``k`` single symbols (Mealy) or ε (Moore), and a counterexample
+    suffix enters with all its prefixes (one query per row: the prefixes are cache
+    hits), so with ``n`` states (minimal machine) at most ``n`` equivalence queries and
+
+    * Mealy: :math:`(k+1)\,n\,(k+n-1) + (n-1)(\lceil\log_2 m\rceil+1)` output queries;
+    * Moore: :math:`(k+1)\,n^2 + (n-1)(\lceil\log_2 m\rceil+1)`
+
+    (``n(k+1)`` rows, ``k + n - 1`` (Mealy) or ``n`` (Moore) query columns per row, one
+    query for the counterexample's outputs and a binary search per counterexample; a
+    counterexample is reprocessed, without a new equivalence query, while the new
+    hypothesis still gets it wrong, as in AALpy).
+
     Examples
     --------
     >>> from provable import automata as am
@@ -375,6 +390,17 @@ def kv(teacher: Teacher, *, max_rounds: int | None = None,
     binary search per counterexample). Kearns & Vazirani, *An Introduction to
     Computational Learning Theory*, MIT Press 1994, ch. 8; binary search from Rivest &
     Schapire 1993.
+
+    Mealy and Moore machines: the tree branches on the last output of ``u·v`` (one
+    child per output seen; sifting into an unseen output creates a state), a Moore
+    tree's root discriminator is ε; at most ``n`` equivalence queries and
+
+    * Mealy: :math:`k n^2 + (n-1)(\lceil\log_2 m\rceil + 3)` output queries;
+    * Moore: :math:`k n (n-1) + n + (n-1)(\lceil\log_2 m\rceil + 3)`
+
+    (``kn`` transitions each descend at most ``n - 1`` levels, one query per level; the
+    output of each transition (Mealy) or state (Moore); per counterexample one query, a
+    binary search and the two answers on the new discriminator).
 
     Examples
     --------
