@@ -101,6 +101,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/solvers/tabular/value_iteration.py": [
         "provable/solvers/tabular/value_iteration.py",
+        "tests/solvers/test_mutants_value_iteration.py",
         "tests/solvers/test_certificate_soundness.py",
         _AGREE + "test_value_iteration_is_within_its_error_bound",
         _AGREE + "test_truncated_vi_still_certifies",
