@@ -25,7 +25,7 @@ import numpy as np
 from provable._validation import as_generator, check_int
 from provable.errors import InvalidArgument
 
-__all__ = ["sampler_distribution", "sampler_kl", "total_correlation", "copy_joint",
+__all__ = ["SAMPLER_MUTATIONS", "sampler_distribution", "sampler_kl", "total_correlation", "copy_joint",
            "random_partition", "mean_sampler_kl", "markov_joint"]
 
 
@@ -47,8 +47,39 @@ def _kl(p: np.ndarray, q: np.ndarray) -> float:
     return float(np.sum(p[m] * (np.log(p[m]) - np.log(q[m]))))
 
 
-def sampler_distribution(p: Any, groups: Sequence[Sequence[int]]) -> np.ndarray:
+#: planted implementation mistakes of the sampler (``mutation=``), with the value that is
+#: the sampler itself
+SAMPLER_MUTATIONS: dict[str, tuple[int, str]] = {
+    "lag": (0, "condition group t on the tokens revealed before group t - lag (1: the last "
+               "revealed group is ignored)"),
+    "unconditional": (0, "1: every token is drawn from its marginal, whatever is revealed"),
+}
+
+
+def _sampler_mutation(mutation: Any) -> tuple[int, bool]:
+    from provable.errors import InvalidType
+
+    if mutation is None:
+        return 0, False
+    if not isinstance(mutation, dict):
+        raise InvalidType(f"mutation={mutation!r} has type {type(mutation).__name__}, expected "
+                          f"a dict with keys among {sorted(SAMPLER_MUTATIONS)}")
+    for k in mutation:
+        if k not in SAMPLER_MUTATIONS:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(SAMPLER_MUTATIONS)}")
+    lag = check_int("mutation['lag']", mutation.get("lag", 0), min_value=0)
+    unc = check_int("mutation['unconditional']", mutation.get("unconditional", 0),
+                    min_value=0, max_value=1)
+    return lag, bool(unc)
+
+
+def sampler_distribution(p: Any, groups: Sequence[Sequence[int]],
+                         mutation: dict[str, int] | None = None) -> np.ndarray:
     """Output distribution :math:`q_G` of the sampler that unmasks ``groups`` in order.
+
+    ``mutation`` plants a mistake (see :data:`SAMPLER_MUTATIONS`); the default is the
+    sampler.
 
     Examples
     --------
@@ -62,11 +93,17 @@ def sampler_distribution(p: Any, groups: Sequence[Sequence[int]]) -> np.ndarray:
     seen = sorted(i for g in groups for i in g)
     if seen != list(range(L)):
         raise InvalidArgument(f"groups={groups!r}, expected a partition of range({L})")
+    lag, unconditional = _sampler_mutation(mutation)
     P = p.reshape((2,) * L)
     logq = np.zeros((2,) * L)
     revealed: list[int] = []
+    sizes: list[int] = []
     for g in groups:
         prev = tuple(revealed)
+        if lag:
+            prev = tuple(revealed[:sum(sizes[:max(0, len(sizes) - lag)])])
+        if unconditional:
+            prev = ()
         others_prev = tuple(i for i in range(L) if i not in prev)
         mprev = P.sum(axis=others_prev, keepdims=True) if others_prev else P
         for i in g:
@@ -77,13 +114,15 @@ def sampler_distribution(p: Any, groups: Sequence[Sequence[int]]) -> np.ndarray:
                 cond = np.where(mprev > 0, mjoint / np.where(mprev > 0, mprev, 1.0), 0.0)
                 logq = logq + np.log(np.broadcast_to(cond, logq.shape))
         revealed.extend(g)
+        sizes.append(len(g))
     return np.exp(logq).ravel()
 
 
-def sampler_kl(p: Any, groups: Sequence[Sequence[int]]) -> float:
+def sampler_kl(p: Any, groups: Sequence[Sequence[int]],
+               mutation: dict[str, int] | None = None) -> float:
     """:math:`\\mathrm{KL}(p \\| q_G)` for the partition ``groups``."""
     p, _ = _as_joint(p)
-    return _kl(p, sampler_distribution(p, groups))
+    return _kl(p, sampler_distribution(p, groups, mutation))
 
 
 def total_correlation(p: Any) -> float:
@@ -135,9 +174,11 @@ def random_partition(L: int, T: int, seed: Any = 0) -> list[list[int]]:
     return out
 
 
-def mean_sampler_kl(p: Any, T: int, n_masks: int = 64, seed: Any = 0) -> float:
+def mean_sampler_kl(p: Any, T: int, n_masks: int = 64, seed: Any = 0,
+                    mutation: dict[str, int] | None = None) -> float:
     r"""Average of :math:`\mathrm{KL}(p \| q_G)` over ``n_masks`` random partitions into
     ``T`` groups (an upper bound on the KL of the mask-averaged sampler, by convexity)."""
     _, L = _as_joint(p)
     rng = as_generator(seed)
-    return float(np.mean([sampler_kl(p, random_partition(L, T, rng)) for _ in range(n_masks)]))
+    return float(np.mean([sampler_kl(p, random_partition(L, T, rng), mutation)
+                          for _ in range(n_masks)]))

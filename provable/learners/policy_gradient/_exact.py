@@ -25,9 +25,35 @@ from provable.errors import InvalidArgument, InvalidType, NotSupported
 from provable.learners.policy_gradient import _kernels as _k
 from provable.mdp import TabularMDP
 
-__all__ = ["PGResult", "objective", "gradient", "run_policy_gradient", "METHODS"]
+__all__ = ["PGResult", "objective", "gradient", "run_policy_gradient", "METHODS",
+           "PG_MUTATIONS"]
 
 METHODS = {"softmax_pg": _k.SOFTMAX_PG, "npg": _k.NPG}
+
+#: planted implementation mistakes :func:`run_policy_gradient` can run (``mutation=``),
+#: with the value that is the algorithm itself
+PG_MUTATIONS: dict[str, tuple[float, str]] = {
+    "sign": (1.0, "multiplies the update; -1 is gradient descent"),
+    "step_decay": (0.0, "step t is multiplied by (t + 1)^-step_decay (0: the constant step)"),
+    "baseline": (1.0, "1: the advantage Q - V; 0: Q without the baseline V"),
+}
+
+
+def _pg_mutation(mutation: Any) -> tuple[float, float, float]:
+    vals = {k: v[0] for k, v in PG_MUTATIONS.items()}
+    if mutation is not None:
+        if not isinstance(mutation, dict):
+            raise InvalidType(f"mutation={mutation!r} has type {type(mutation).__name__}, "
+                              f"expected a dict with keys among {sorted(PG_MUTATIONS)}")
+        for k in mutation:
+            if k not in PG_MUTATIONS:
+                raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                      f"{sorted(PG_MUTATIONS)}")
+            vals[k] = check_real(f"mutation[{k!r}]", mutation[k])
+        if vals["baseline"] not in (0.0, 1.0) or vals["step_decay"] < 0:
+            raise InvalidArgument(f"mutation={mutation!r}: expected baseline in {{0, 1}} and "
+                                  "step_decay >= 0")
+    return vals["sign"], vals["step_decay"], vals["baseline"]
 
 
 class PGResult(RichResult):
@@ -116,7 +142,8 @@ def gradient(mdp: TabularMDP, theta: Any, rho: Any = None) -> np.ndarray:
 
 def run_policy_gradient(mdp: TabularMDP, method: str = "softmax_pg", iters: int = 1000, *,
                         eta: float | None = None, growth: float = 1.0, rho: Any = None,
-                        theta0: Any = None) -> PGResult:
+                        theta0: Any = None, mutation: dict[str, float] | None = None
+                        ) -> PGResult:
     r"""Exact softmax policy gradient or natural policy gradient.
 
     Parameters
@@ -136,6 +163,9 @@ def run_policy_gradient(mdp: TabularMDP, method: str = "softmax_pg", iters: int 
         Start distribution (default uniform).
     theta0 : array_like (S, A), optional
         Initial parameters (default 0, the uniform policy).
+    mutation : dict, optional
+        A planted implementation mistake (see :data:`PG_MUTATIONS`); omitted keys and
+        the defaults give the same bits as no mutation.
 
     Returns
     -------
@@ -158,10 +188,12 @@ def run_policy_gradient(mdp: TabularMDP, method: str = "softmax_pg", iters: int 
         eta = (1 - gamma) ** 3 / 8 if name == "softmax_pg" else (1 - gamma) ** 2 * np.log(mdp.A)
     eta = check_real("eta", eta, lower=0.0, lower_open=True)
     growth = check_real("growth", growth, lower=1.0)
+    sign, decay, baseline = _pg_mutation(mutation)
     th = np.zeros((mdp.S, mdp.A)) if theta0 is None else _check_theta(mdp, theta0)
     vstar = float(r @ np.asarray(solve(mdp, method="pi", tol=1e-12).V))
     gaps = np.empty(iters + 1)
     t0 = time.perf_counter()
-    _k.run_pg(METHODS[name], P, R, gamma, r, th, float(eta), float(growth), iters, vstar, gaps)
+    _k.run_pg(METHODS[name], P, R, gamma, r, th, float(eta), float(growth), iters, vstar, gaps,
+              sign, decay, baseline)
     return PGResult(method=name, eta=float(eta), V_star=vstar,
                     seconds=time.perf_counter() - t0, gaps=gaps, theta=th)

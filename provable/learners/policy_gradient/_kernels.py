@@ -52,9 +52,14 @@ def evaluate(P, R, gamma, rho, pi, V, Q, d):
 
 
 @njit(cache=True)
-def run_pg(code, P, R, gamma, rho, theta, eta, growth, iters, vstar_rho, gaps):
+def run_pg(code, P, R, gamma, rho, theta, eta, growth, iters, vstar_rho, gaps, sign=1.0,
+           decay=0.0, baseline=1.0):
     """``iters`` exact updates from ``theta`` (modified in place); ``gaps[t]`` is
-    ``V*(rho) - V^{pi_t}(rho)`` before update t (``gaps`` has iters + 1 entries)."""
+    ``V*(rho) - V^{pi_t}(rho)`` before update t (``gaps`` has iters + 1 entries).
+
+    Planted mistakes (defaults: the algorithm): ``sign`` multiplies the update (-1:
+    descent), ``decay`` > 0 multiplies step t by (t + 1)^-decay, ``baseline`` = 0 uses
+    Q in place of the advantage Q - V."""
     S, A = theta.shape
     pi = np.empty((S, A))
     V = np.empty(S)
@@ -67,11 +72,16 @@ def run_pg(code, P, R, gamma, rho, theta, eta, growth, iters, vstar_rho, gaps):
         gaps[t] = vstar_rho - J
         if t == iters:
             break
+        st = step
+        if decay != 0.0:
+            st = step * (t + 1.0) ** -decay
+        if sign != 1.0:
+            st = sign * st
         for s in range(S):
             for a in range(A):
-                adv = Q[s, a] - V[s]
+                adv = Q[s, a] - V[s] if baseline == 1.0 else Q[s, a]
                 if code == SOFTMAX_PG:
-                    theta[s, a] += step * d[s] * pi[s, a] * adv / (1.0 - gamma)
+                    theta[s, a] += st * d[s] * pi[s, a] * adv / (1.0 - gamma)
                 else:
-                    theta[s, a] += step * adv / (1.0 - gamma)
+                    theta[s, a] += st * adv / (1.0 - gamma)
         step *= growth

@@ -145,6 +145,20 @@ def _ql(params: dict, seed: int) -> Verdict:
            "[1e4, 1e5]; log-log slope <= -1 + 0.1. Control: a false exponent 0.25 beyond the "
            "measured one, which the data must reject.",
     expected_seconds={"quick": 3.0, "full": 120.0},
+    mutants=(
+        Mutant("sign_flipped", "gradient descent instead of ascent: the gap grows to a "
+               "constant", {"mutation": {"sign": -1.0}}),
+        Mutant("step_decay_t^-1/2", "step (1-gamma)^3/8 / sqrt(t+1) instead of constant: the "
+               "gap decays like 1/sum(steps) ~ t^-1/2", {"mutation": {"step_decay": 0.5}}),
+        Mutant("step_decay_t^-1", "step (1-gamma)^3/8 / (t+1): the steps sum to log t and "
+               "the gap decays like 1/log t", {"mutation": {"step_decay": 1.0}}),
+        Mutant("no_baseline", "Q in place of the advantage Q - V: the extra pi(a) V(s) term "
+               "pushes mass to actions already likely and stalls at a suboptimal policy",
+               {"mutation": {"baseline": 0.0}}),
+        Mutant("step_x0.5", "step (1-gamma)^3/16: still at most 1/L of the (1-gamma)^3/8-"
+               "smooth objective, so Mei et al.'s O(1/t) bound holds with twice the constant",
+               {"step_scale": 0.5}, equivalent=True),
+    ),
 )
 def _softmax_pg(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -155,7 +169,9 @@ def _softmax_pg(params: dict, seed: int) -> Verdict:
     for i in range(params["mdps"]):
         mdp = pv.mdp.random_mdp(params["S"], params["A"], gamma=params["gamma"],
                                 seed=1000 * seed + i, sparse=False)
-        res = run_policy_gradient(mdp, "softmax_pg", int(ts[-1]))
+        res = run_policy_gradient(mdp, "softmax_pg", int(ts[-1]),
+                                  eta=(1 - mdp.gamma) ** 3 / 8 * params.get("step_scale", 1.0),
+                                  mutation=params.get("mutation"))
         ys.append(res.gaps[ts])
     return rate_verdict(ts, np.maximum(np.array(ys), 1e-300), expected=-1.0, kind="upper",
                         tol=0.1, var="t", seed=seed)
@@ -184,6 +200,21 @@ def _softmax_pg(params: dict, seed: int) -> Verdict:
            "and geometric-step NPG contracting at least as fast as gamma^t (fit until 1e-12). "
            "Control: softmax PG (its own step) judged by the same two checks.",
     expected_seconds={"quick": 1.0, "full": 20.0},
+    mutants=(
+        Mutant("sign_flipped", "update against the advantage: the policy moves to the worst "
+               "actions", {"mutation": {"sign": -1.0}}),
+        Mutant("step_x0.01", "step 0.01 (1-gamma)^2 log|A|: log|A|/(eta T) with the "
+               "stated eta no longer bounds the gap", {"step_scale": 0.01}),
+        Mutant("step_decay_t^-1/2", "steps divided by sqrt(t+1): the sum of steps grows like "
+               "sqrt(T), neither the 1/T bound nor the linear rate survive",
+               {"mutation": {"step_decay": 0.5}}),
+        Mutant("no_fisher_preconditioning", "the vanilla softmax gradient d pi (Q - V) with "
+               "NPG's step (the Fisher inverse dropped): far slower than the NPG bound",
+               {"npg_update": "softmax_pg"}),
+        Mutant("no_baseline", "Q in place of the advantage: NPG adds V(s)/(1-gamma) to every "
+               "logit of state s, which the softmax ignores, so the iterates are the same "
+               "policies", {"mutation": {"baseline": 0.0}}, equivalent=True),
+    ),
 )
 def _npg(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -209,8 +240,11 @@ def _npg(params: dict, seed: int) -> Verdict:
         mdp = pv.mdp.random_mdp(params["S"], params["A"], gamma=g, seed=1000 * seed + i,
                                 sparse=False)
         eta = (1 - g) ** 2 * np.log(mdp.A)
-        const = run_policy_gradient(mdp, "npg", T, eta=eta)
-        geo = run_policy_gradient(mdp, "npg", T, eta=eta, growth=1 / g)
+        # a planted mistake runs a different step, update or method than the bound assumes
+        meth, mut = params.get("npg_update", "npg"), params.get("mutation")
+        eta_run = eta * params.get("step_scale", 1.0)
+        const = run_policy_gradient(mdp, meth, T, eta=eta_run, mutation=mut)
+        geo = run_policy_gradient(mdp, meth, T, eta=eta_run, growth=1 / g, mutation=mut)
         rate = contraction(geo.gaps)
         flags.append(bound_ok(const.gaps, eta, mdp.A) and rate <= np.log(g))
         rates.append(rate)
@@ -252,6 +286,17 @@ def _npg(params: dict, seed: int) -> Verdict:
            "KL_T = (L/T - 1) log 2 exactly (1e-9); (iii) T KL_T / TC <= 2 on random Dirichlet "
            "joints and Markov chains. Control: the 1/T^2 claim T^2 KL_T / TC <= 2 fails.",
     expected_seconds={"quick": 2.0, "full": 30.0},
+    mutants=(
+        Mutant("unconditional_tokens", "every token drawn from its marginal, ignoring the "
+               "revealed ones: the KL stays at the total correlation for every T",
+               {"mutation": {"unconditional": 1}}),
+        Mutant("stale_conditioning", "group t conditioned only on the groups before t - 1 (the "
+               "last revealed group ignored): the error of T iterations is roughly that of "
+               "T/2", {"mutation": {"lag": 1}}),
+        Mutant("one_iteration_short", "an off-by-one in the schedule: T - 1 groups are "
+               "unmasked when T iterations are asked (KL_T of the copy family off its closed "
+               "form)", {"schedule_offset": -1}),
+    ),
 )
 def _diffusion(params: dict, seed: int) -> Verdict:
     from provable.learners.generative import diffusion as df
@@ -259,11 +304,17 @@ def _diffusion(params: dict, seed: int) -> Verdict:
     L = params["L"]
     Ts = [int(T) for T in params["Ts"]]
     rng = np.random.default_rng([seed, 0x646C6D])
+    mut = params.get("mutation")
+    off = int(params.get("schedule_offset", 0))   # a planted off-by-one in the iterations
+
+    def run(T: int) -> int:
+        return min(L, max(1, T + off))
+
     flags, ctrl, rows = [], [], []
     cp = df.copy_joint(L)
     for T in Ts:
         if L % T == 0:
-            kl = df.sampler_kl(cp, df.random_partition(L, T, rng))
+            kl = df.sampler_kl(cp, df.random_partition(L, run(T), rng), mut)
             flags.append(abs(kl - (L / T - 1) * np.log(2)) <= 1e-9)
             rows.append({"family": "copy", "T": T, "KL": kl})
     joints = [df.markov_joint(L, 0.1)]
@@ -271,11 +322,11 @@ def _diffusion(params: dict, seed: int) -> Verdict:
     joints.append(cp)
     for j, p in enumerate(joints):
         tc = df.total_correlation(p)
-        flags.append(abs(df.sampler_kl(p, [list(range(L))]) - tc) <= 1e-9 * max(1.0, tc))
+        flags.append(abs(df.sampler_kl(p, [list(range(L))], mut) - tc) <= 1e-9 * max(1.0, tc))
         for T in Ts:
             if T == 1:
                 continue
-            kl = df.mean_sampler_kl(p, T, params["n_masks"], rng)
+            kl = df.mean_sampler_kl(p, run(T), params["n_masks"], rng, mut)
             flags.append(T * kl <= 2 * tc)
             ctrl.append(T * T * kl <= 2 * tc)
             rows.append({"joint": j, "T": T, "KL": kl, "TC": tc, "T*KL/TC": T * kl / tc})
