@@ -130,6 +130,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/proofs_checks/_claim.py": [
         "provable/proofs_checks/_claim.py",
+        "tests/proofs_checks/test_mutants_claim.py",
         "tests/proofs_checks/test_rate_planted.py",
         "tests/proofs_checks/test_check_rate.py",
         "tests/proofs_checks/test_claim_data.py",
