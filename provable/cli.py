@@ -309,8 +309,22 @@ def rates(
     quantity: Annotated[str | None, typer.Option(
         help="Only this quantity (regret, sample_complexity, ...).")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this kind (upper, lower, ...).")] = None,
+    columns: Annotated[str | None, typer.Option(
+        help="Comma-separated columns, in order, from setting, algorithm, quantity, bound, "
+             "lower_bound, convention, source (default: all of them; for LaTeX "
+             "algorithm,bound,source, which fits one column of a two-column article).")] = None,
+    cite: Annotated[bool, typer.Option(
+        "--cite/--no-cite", help="LaTeX: the source as \\cite{key} (see --bib) or as "
+                                 "'Authors (year)'.")] = True,
+    width: Annotated[str, typer.Option(
+        help="LaTeX: the table's width (\\linewidth: one column; \\textwidth in a "
+             "table*).")] = "\\linewidth",
+    bib: Annotated[bool, typer.Option(
+        "--bib", help="Print the BibTeX entries of the sources of the selected rates "
+                      "(the keys of the LaTeX table's \\cite) instead of a table.")] = False,
 ) -> None:
-    """Print the table of rates in the registry (markdown, LaTeX, HTML or JSON)."""
+    """Print the table of rates in the registry (markdown, LaTeX, HTML or JSON), or with
+    --bib the BibTeX of their sources."""
     from provable.errors import ProvableError
 
     _, err = _consoles()
@@ -319,7 +333,8 @@ def rates(
     except ImportError as e:
         _fail(err, f"the rate registry is not available ({e})", code=1)
     try:
-        text = rates_command(format.value, setting, quantity, kind)
+        text = rates_command("bibtex" if bib else format.value, setting, quantity, kind,
+                             columns=columns, cite=cite, width=width)
     except ProvableError as e:
         _fail(err, str(e))
     typer.echo(text)  # plain: no rich markup interpretation of the table

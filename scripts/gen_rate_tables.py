@@ -12,20 +12,14 @@ from pathlib import Path
 
 from provable import bounds
 from provable import proofs_checks as pc
+from provable.bounds._printing import NAMED_LATEX
 from provable.bounds._rate import SETTINGS
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "rates.md"
 
-#: Expanded sub-expressions that the papers write with a named function:
-#: (LaTeX as sympy prints it, the name, its definition for the page).
-NAMED = [
-    (r"\mu \log{\left(\frac{\mu}{\mu^{\star}} \right)} + \left(1 - \mu\right) "
-     r"\log{\left(\frac{1 - \mu}{1 - \mu^{\star}} \right)}",
-     r"\operatorname{kl}(\mu, \mu^{\star})",
-     (r"\operatorname{kl}(p, q) = p \log\frac{p}{q} + (1 - p) \log\frac{1 - p}{1 - q}",
-      "the relative entropy of Bernoulli(p) to Bernoulli(q)")),
-    (r"\left(- \mu + \mu^{\star}\right)", r"\left(\mu^{\star} - \mu\right)", None),
-]
+#: Expanded sub-expressions that the papers write with a named function (shared with
+#: the LaTeX tables of provable.bounds).
+NAMED = NAMED_LATEX
 
 
 def latex(r: bounds.Rate, form: str = "order") -> str:

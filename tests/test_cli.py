@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import types
@@ -156,7 +157,7 @@ def test_claims_empty(empty):
 def test_rates_prints_plain_text(monkeypatch):
     seen = {}
 
-    def rates_command(format, setting, quantity, kind):
+    def rates_command(format, setting, quantity, kind, **kw):
         seen.update(format=format, setting=setting, quantity=quantity, kind=kind)
         return "| [bold]rate[/bold] | O(√T) |"
 
@@ -396,3 +397,20 @@ def test_load_py_file_whose_stem_shadows_a_module(toys, tmp_path, monkeypatch):
     (tmp_path / "json.py").write_text(_USER_CLAIMS.format(cid="user.shadow"))
     load_claim_modules([str(tmp_path / "json.py")])
     assert "user.shadow" in toys and json.dumps([1]) == "[1]"  # the real json is untouched
+
+
+def test_rates_latex_columns_and_bib():
+    r = run("rates", "--format", "latex", "--setting", "bandit",
+            "--columns", "algorithm,bound,lower_bound,source", "--width", "\\textwidth")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[1].startswith("\\begin{tabularx}{\\textwidth}")
+    assert lines[3] == "Algorithm & Bound & Lower bound & Source \\\\"
+    keys = set(re.findall(r"\\cite\{([^}]+)\}", r.output))
+    bib = run("rates", "--bib", "--setting", "bandit")
+    assert bib.exit_code == 0
+    assert set(re.findall(r"^@\w+\{([^,]+),$", bib.output, re.M)) == keys and keys
+    plain = run("rates", "--format", "latex", "--setting", "bandit", "--no-cite")
+    assert "\\cite" not in plain.output and "Audibert, Bubeck (2009)" in plain.output
+    bad = runner.invoke(app, ["rates", "--columns", "algorithm,speed"])
+    assert bad.exit_code == 2 and "column 'speed' is not known" in bad.output

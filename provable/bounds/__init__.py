@@ -19,7 +19,7 @@ from typing import Any
 from provable.bounds._citation import Citation
 
 __all__ = ["Rate", "Citation", "Variable", "Growth", "Comparison", "get", "search", "all",
-           "table", "compare"]
+           "table", "bibtex", "compare"]
 
 _LAZY = {
     "all": "provable.bounds._api",
@@ -30,6 +30,7 @@ _LAZY = {
     "Rate": "provable.bounds._rate",
     "compare": "provable.bounds._rate",
     "table": "provable.bounds._table",
+    "bibtex": "provable.bounds._table",
     "Variable": "provable.bounds._variables",
 }
 

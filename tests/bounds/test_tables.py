@@ -12,6 +12,7 @@ import pytest
 import provable.bounds as bounds_pkg
 from provable import bounds
 from provable.bounds._cli import rates_command
+from provable.bounds._table import COLUMNS
 from provable.errors import UnknownName
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,12 +22,26 @@ def _strip_math(cell: str) -> str:
     return re.sub(r"\$[^$]*\$", "", cell)
 
 
-def _check_latex(text: str) -> None:
+def _spec_columns(spec: str) -> str:
+    """The column letters of a tabular spec (``>{...}`` prefixes and ``@{}`` removed)."""
+    spec = re.sub(r">\{(?:[^{}]|\{[^{}]*\})*\}", "", spec)
+    return spec.replace("@{}", "")
+
+
+def _check_latex(text: str, width: str = r"\linewidth") -> None:
     lines = text.strip().splitlines()
-    assert lines[0].startswith(r"\begin{tabular}{") and lines[-1] == r"\end{tabular}"
-    assert lines[1] == r"\toprule" and lines[3] == r"\midrule" and lines[-2] == r"\bottomrule"
-    assert text.count(r"\begin{tabular}") == text.count(r"\end{tabular}") == 1
-    ncols = len(re.match(r"\\begin\{tabular\}\{(l+)\}", lines[0]).group(1))
+    assert lines[0].startswith("% ") and "tabularx" in lines[0] and "booktabs" in lines[0]
+    m = re.fullmatch(r"\\begin\{tabularx\}\{(.+?)\}\{(.*)\}", lines[1])
+    assert m and m.group(1) == width, lines[1]
+    cols = _spec_columns(m.group(2))
+    assert set(cols) <= {"X", "l"} and "X" in cols, cols
+    ncols = len(cols)
+    hsizes = [float(h) for h in re.findall(r"\\hsize=([\d.]+)\\hsize", m.group(2))]
+    if hsizes:   # tabularx needs the X widths to add up to the number of X columns
+        assert abs(sum(hsizes) + (cols.count("X") - len(hsizes)) - cols.count("X")) < 0.01
+    assert lines[-1] == r"\end{tabularx}" and lines[2] == r"\toprule"
+    assert lines[4] == r"\midrule" and lines[-2] == r"\bottomrule"
+    assert text.count(r"\begin{tabularx}") == text.count(r"\end{tabularx}") == 1
     depth = 0
     prev = ""
     for ch in text:  # balanced braces, ignoring escaped ones
@@ -36,27 +51,30 @@ def _check_latex(text: str) -> None:
             assert depth >= 0
         prev = ch if not (prev == "\\" and ch == "\\") else ""
     assert depth == 0
-    for row in lines[2:3] + lines[4:-2]:
+    assert r"\textasciicircum" not in text and "[seed]" not in text
+    for row in lines[3:4] + lines[5:-2]:
         assert row.endswith(r" \\")
         body = row[:-3]
         # every & outside math is a column separator: unescaped & count = ncols - 1
         unescaped = re.findall(r"(?<!\\)&", body)
         assert len(unescaped) == ncols - 1, row
+        assert body.count("$") % 2 == 0, row
         for cell in body.split(" & "):
             plain = _strip_math(cell)
-            assert not re.search(r"(?<!\\)[%#_]", plain), cell
+            assert not re.search(r"(?<!\\)[%#_^]", plain), cell
             assert plain.count("$") == 0
-        assert body.count("$") % 2 == 0
 
 
 def test_latex_table_syntax_all_rates():
     _check_latex(bounds.table(fmt="latex"))
+    _check_latex(bounds.table(fmt="latex", columns=list(COLUMNS), width=r"\textwidth"),
+                 width=r"\textwidth")
 
 
 def test_latex_escapes_special_characters():
     r = bounds.get("avg_reward.tmix")
-    out = bounds.table([r], fmt="latex")
-    assert r"t\_mix" in out  # underscore in the convention text
+    out = bounds.table([r], fmt="latex", columns="algorithm,convention,source")
+    assert r"$t_{\mathrm{mix}}$ bounds" in out  # the convention's maths typeset
     _check_latex(out)
     from provable.bounds._printing import escape_latex
     assert escape_latex("a & b % c _ d # e $ f") == r"a \& b \% c \_ d \# e \$ f"
@@ -97,6 +115,7 @@ def test_rates_command():
     out = rates_command("latex", setting="average-reward MDP")
     _check_latex(out)
     assert out.count(r" \\") == 4  # header + 3 rates
+    assert rates_command("bibtex", setting="average-reward MDP").startswith("@")
     assert rates_command(kind="lower", quantity="regret").startswith("| Setting |")
     with pytest.raises(UnknownName, match="Did you mean"):
         rates_command(setting="tabular")
@@ -114,7 +133,7 @@ def test_docs_rates_md_is_current():
 def test_public_exports():
     assert set(bounds_pkg.__all__) == {
         "Rate", "Citation", "Variable", "Growth", "Comparison", "get", "search", "all",
-        "table", "compare"}
+        "table", "bibtex", "compare"}
     public = {n for n in dir(bounds_pkg) if not n.startswith("_")}
     assert set(bounds_pkg.__all__) <= public
     assert public - set(bounds_pkg.__all__) <= {"annotations"}
