@@ -70,7 +70,8 @@ def sample_model(mdp: TabularMDP, n: int, seed: Any = 0) -> np.ndarray:
     return (counts / n).reshape(mdp.S, mdp.A, mdp.S)
 
 
-def plug_in(mdp: TabularMDP, n: int, seed: Any = 0, *, tol: float = 1e-10) -> PlugInResult:
+def plug_in(mdp: TabularMDP, n: int, seed: Any = 0, *, tol: float = 1e-10,
+            mutation: dict[str, float] | None = None) -> PlugInResult:
     r"""Plug-in planning: sample ``n`` next states per (s, a), plan in :math:`\hat P`.
 
     Parameters
@@ -83,6 +84,9 @@ def plug_in(mdp: TabularMDP, n: int, seed: Any = 0, *, tol: float = 1e-10) -> Pl
     tol : float
         Tolerance of the planner (policy iteration for discounted, relative value
         iteration for average reward).
+    mutation : dict, optional
+        A planted implementation mistake (see :data:`PLUG_IN_MUTATIONS`); the defaults
+        are the learner itself (same bits as no mutation).
 
     Returns
     -------
@@ -98,21 +102,34 @@ def plug_in(mdp: TabularMDP, n: int, seed: Any = 0, *, tol: float = 1e-10) -> Pl
     """
     from provable.solvers import average_reward, evaluate_policy, solve
 
-    P_hat = sample_model(mdp, n, seed)
+    mut = _plug_in_mutation(mutation)
+    n = check_int("n", n, min_value=1)
+    used = n
+    if mut["sample_power"] != 1.0:
+        used = max(1, int(np.floor(used ** mut["sample_power"])))
+    if mut["sample_fraction"] != 1.0:
+        used = max(1, int(used * mut["sample_fraction"]))
+    if mut["thinning"] != 1.0:
+        used = max(1, int(used // mut["thinning"]))
+    P_hat = sample_model(mdp, used, seed)
+    if mut["pool_actions"]:
+        P_hat = np.broadcast_to(P_hat.mean(axis=1, keepdims=True), P_hat.shape).copy()
     crit = mdp.criterion
     if crit == "finite_horizon":
         raise NotSupported("plug_in plans discounted or average-reward models; this one has a "
                            "finite horizon")
-    model = TabularMDP(P_hat, mdp.R_at(0), gamma=mdp.gamma)
+    sign = -1.0 if mut["argmin"] else 1.0   # argmin: plan the worst policy (max of -r)
+    model = TabularMDP(P_hat, sign * np.asarray(mdp.R_at(0)) if mut["argmin"] else mdp.R_at(0),
+                       gamma=mdp.gamma)
     if crit == "discounted":
         res = solve(model, method="pi", tol=tol)
         star = solve(mdp, method="pi", tol=tol)
-        V_hat, V_star = np.asarray(res.V), np.asarray(star.V)
+        V_hat, V_star = sign * np.asarray(res.V), np.asarray(star.V)
         V_pol = evaluate_policy(mdp, res.policy)
     else:
         res = average_reward(model, tol=tol)
         star = average_reward(mdp, tol=tol)
-        V_hat = np.full(mdp.S, float(res.gain))
+        V_hat = np.full(mdp.S, sign * float(res.gain))
         V_star = np.full(mdp.S, float(star.gain))
         V_pol = evaluate_policy(mdp, res.policy)
     return PlugInResult(n=n, P_hat=P_hat, policy=np.asarray(res.policy), V_hat=V_hat,
@@ -128,6 +145,7 @@ PLUG_IN_MUTATIONS: dict[str, tuple[float, str]] = {
                              "(the rest are drawn and discarded)"),
     "thinning": (1.0, "keep one sample in every `thinning` (a decorrelation step that a "
                       "generative model does not need)"),
+    "sample_power": (1.0, "the model is built from n^sample_power of the n samples drawn"),
     "pool_actions": (0.0, "1: the empirical transitions of a state are pooled over its "
                           "actions"),
     "argmin": (0.0, "1: the planner takes the worst action instead of the best"),
@@ -146,9 +164,10 @@ def _plug_in_mutation(mutation: Any) -> dict[str, float]:
             raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
                                   f"{sorted(PLUG_IN_MUTATIONS)}")
         vals[k] = check_real(f"mutation[{k!r}]", mutation[k])
-    if not 0.0 < vals["sample_fraction"] <= 1.0 or vals["thinning"] < 1.0:
-        raise InvalidArgument(f"mutation={mutation!r}: expected 0 < sample_fraction <= 1 and "
-                              "thinning >= 1")
+    if (not 0.0 < vals["sample_fraction"] <= 1.0 or vals["thinning"] < 1.0
+            or not 0.0 < vals["sample_power"] <= 1.0):
+        raise InvalidArgument(f"mutation={mutation!r}: expected 0 < sample_fraction <= 1, "
+                              "thinning >= 1 and 0 < sample_power <= 1")
     return vals
 
 
@@ -220,6 +239,8 @@ def plug_in_policies(mdp: TabularMDP, n: Any, reps: int, seed: Any = 0, *,
     P2 = np.clip(P2, 0.0, None)
     P2 = P2 / P2.sum(axis=1, keepdims=True)
     used = n_arr
+    if mut["sample_power"] != 1.0:
+        used = np.maximum(1, np.floor(used ** mut["sample_power"]).astype(np.int64))
     if mut["sample_fraction"] != 1.0:
         used = np.maximum(1, (used * mut["sample_fraction"]).astype(np.int64))
     if mut["thinning"] != 1.0:

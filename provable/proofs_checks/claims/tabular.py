@@ -63,24 +63,48 @@ def _random_mdps(n: int, S_max: int, A_max: int, seed: int, gamma: float = 0.9):
            "gamma in [0.5, 0.9], rewards in [0, 1]): primal and dual LP values against PI to "
            "rel 1e-8; the dual objective without 1/(1-gamma) must be found and shrunk.",
     expected_seconds={"quick": 3.0, "full": 50.0},
+    mutants=(
+        Mutant("no_horizon_factor", "the occupancy objective r.d read as the value without "
+               "1/(1-gamma) (d is normalised to mass 1)", {"dual_mutation": "no_horizon_factor"}),
+        Mutant("greedy_argmin", "the policy read from d* by argmin instead of argmax: an "
+               "action the optimal occupancy never takes", {"dual_mutation": "greedy_argmin"}),
+        Mutant("policy_as_occupancy", "d*(a|s) = d*(s,a)/sum_a d*(s,a) (the policy, over S) "
+               "used as the occupancy: the state weighting of the flow constraints is lost",
+               {"dual_mutation": "policy_as_occupancy"}),
+        Mutant("vi_tol_1e-4", "value iteration stopped at tolerance 1e-4: it no longer "
+               "agrees with the LPs to 1e-8", {"dual_mutation": "vi_tol_1e-4"}),
+        Mutant("gamma_next_ulp", "the exact solve run with the discount one ulp higher: V* "
+               "moves by about ulp/(1-gamma)^2 < 1e-13, far inside the 1e-8 agreement",
+               {"dual_mutation": "gamma_next_ulp"}, equivalent=True),
+    ),
 )
 def _dual_rl(params: dict, seed: int) -> Verdict:
     import provable as pv
 
     S_ = pv.solvers
+    mut = params.get("dual_mutation")   # a planted mistake of the caller of the solvers
     worst, worst_ctrl = 0.0, 0.0
     rows = []
     for mdp in _random_mdps(params["n_mdps"], params["S_max"], params["A_max"], seed):
         rho = np.full(mdp.S, 1.0 / mdp.S)
-        ex = np.array([float(v) for v in S_.exact_solve(mdp).V_exact])
+        ex_mdp = mdp
+        if mut == "gamma_next_ulp":
+            ex_mdp = pv.TabularMDP(mdp.dense_P(), mdp.R_at(0),
+                                   gamma=float(np.nextafter(mdp.gamma, 1.0)))
+        ex = np.array([float(v) for v in S_.exact_solve(ex_mdp).V_exact])
         primal = S_.linear_program(mdp, formulation="primal")
         dual = S_.linear_program(mdp, formulation="dual")
-        vi = S_.value_iteration(mdp, tol=1e-11, backend="numpy")
+        vi = S_.value_iteration(mdp, tol=1e-4 if mut == "vi_tol_1e-4" else 1e-11,
+                                backend="numpy")
         pi = S_.policy_iteration(mdp)
         d = np.asarray(dual.occupancy)
-        lp_dual_val = float((d * mdp.R_at(0)).sum() / (1 - mdp.gamma))
+        if mut == "policy_as_occupancy":
+            d = d / np.maximum(d.sum(axis=1, keepdims=True), 1e-300) / mdp.S
+        scale = 1.0 if mut == "no_horizon_factor" else 1 / (1 - mdp.gamma)
+        lp_dual_val = float((d * mdp.R_at(0)).sum() * scale)
         ref = float(rho @ ex)
-        greedy_val = float(rho @ S_.evaluate_policy(mdp, d.argmax(axis=1)))
+        pick = d.argmin(axis=1) if mut == "greedy_argmin" else d.argmax(axis=1)
+        greedy_val = float(rho @ S_.evaluate_policy(mdp, pick))
         vals = {"primal": float(rho @ primal.V), "dual": lp_dual_val, "vi": float(rho @ vi.V),
                 "pi": float(rho @ pi.V), "greedy(d*)": greedy_val}
         rel = max(abs(v - ref) for v in vals.values()) / max(abs(ref), 1e-300)
@@ -126,6 +150,17 @@ def _dual_rl(params: dict, seed: int) -> Verdict:
            "{d0 + B w >= 0} for a fresh reward reproduces (1-gamma) rho.V* (rel 1e-7). Control: "
            "the claim that the span has dimension SA.",
     expected_seconds={"quick": 1.0, "full": 20.0},
+    mutants=(
+        Mutant("undiscounted_flow", "the flow constraints written without gamma: the basis "
+               "spans the wrong affine set and the LP over it misses V*",
+               {"psm_mutation": "undiscounted_flow"}),
+        Mutant("transition_untransposed", "P(s'|s,a) indexed as P(s|s',a) in the flow "
+               "constraints (a transpose slip): occupancies violate them",
+               {"psm_mutation": "transition_untransposed"}),
+        Mutant("uniform_offset", "the uniform distribution over pairs used as the offset "
+               "d0 instead of an occupancy: d0 + Bw is never an occupancy",
+               {"psm_mutation": "uniform_offset"}),
+    ),
 )
 def _psm(params: dict, seed: int) -> Verdict:
     from scipy.optimize import linprog
@@ -147,7 +182,11 @@ def _psm(params: dict, seed: int) -> Verdict:
         D = np.array(D)
         # flow: sum_a d(s',a) - g sum_{s,a} P(s'|s,a) d(s,a) = (1-g) rho(s')
         E = np.kron(np.eye(S), np.ones((1, A)))
-        M = E - g * P.reshape(S * A, S).T
+        mut = params.get("psm_mutation")   # a planted mistake in the basis construction
+        g_flow = 1.0 if mut == "undiscounted_flow" else g
+        Pm = P.reshape(S * A, S)
+        M = E - g_flow * (Pm.reshape(S, A, S).transpose(2, 1, 0).reshape(S, S * A)
+                          if mut == "transition_untransposed" else Pm.T)
         flow = float(np.abs(D @ M.T - (1 - g) * rho).max())
         X = D - D.mean(axis=0)
         sv = np.linalg.svd(X, compute_uv=False)
@@ -155,13 +194,13 @@ def _psm(params: dict, seed: int) -> Verdict:
         # policy-independent basis: null space of M
         _, s_m, vt = np.linalg.svd(M)
         B = vt[S:].T
-        d0 = D[0]
+        d0 = np.full(S * A, 1.0 / (S * A)) if mut == "uniform_offset" else D[0]
         r_new = rng.uniform(0, 1, size=(S, A))
         res = linprog(-(r_new.ravel() @ B), A_ub=-B, b_ub=d0, bounds=[(None, None)] * B.shape[1],
                       method="highs")
-        val = float(r_new.ravel() @ (d0 + B @ res.x))
+        val = float(r_new.ravel() @ (d0 + B @ res.x)) if res.status == 0 else float("nan")
         vstar = float(rho @ pv.solve(pv.TabularMDP(P, r_new, gamma=g), method="pi").V)
-        rel = abs(val - (1 - g) * vstar) / ((1 - g) * vstar)
+        rel = abs(val - (1 - g) * vstar) / ((1 - g) * vstar) if res.status == 0 else np.inf
         ok = flow <= 1e-9 and rank == S * A - S and res.status == 0 and rel <= 1e-7
         flags.append(ok)
         ctrl.append(rank == S * A)
@@ -398,7 +437,9 @@ def _tmix(params: dict, seed: int) -> Verdict:
              "full": {"gammas": [0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995],
                       "tol": 1e-6, "search_examples": 200}},
     design="Swap chain, gamma grid: iterations / log(1/((1-gamma) eps)) against 1/(1-gamma); "
-           "slope 1 +- 0.1; every count <= the explicit bound. Control: a false exponent 0.25 "
+           "slope 1 +- 0.1; every count <= the explicit bound; the returned values certified "
+           "(error_bound <= eps) and within error_bound and eps of the exact values "
+           "(1, gamma)/(1 - gamma^2). Control: a false exponent 0.25 "
            "beyond the measured one, which the data must reject. Search: hypothesis over dense "
            "MDPs (S <= 5, A <= 3, rewards in [0, 1], gamma in [0.5, 0.999]): the first k with "
            "||V_k - V*|| <= eps is at most ceil(ln(1/((1-gamma) eps))/(1-gamma)); the planted "
@@ -407,6 +448,20 @@ def _tmix(params: dict, seed: int) -> Verdict:
            "pv.solvers.value_iteration against the exact rational V* is at most its "
            "error_bound; the bound times (1 - gamma) must be found too.",
     expected_seconds={"quick": 7.0, "full": 30.0},
+    mutants=(
+        Mutant("stopped_one_early", "value iteration stopped one sweep before its "
+               "certificate reaches eps: the returned error bound exceeds eps",
+               {"vi_mutation": "stopped_one_early"}),
+        Mutant("tol_x100", "the solver asked for 100 eps (a units slip): the values are "
+               "off by more than eps", {"vi_mutation": "tol_x100"}),
+        Mutant("gamma_squared", "the discount applied twice (gamma^2 in the backup): fewer "
+               "sweeps, towards the wrong fixed point", {"vi_mutation": "gamma_squared"}),
+        Mutant("default_tol", "eps not passed (the solver's default 1e-8 used): more sweeps "
+               "than log(1/((1-gamma) eps))/(1-gamma)", {"vi_mutation": "default_tol"}),
+        Mutant("gamma_next_ulp", "the discount one ulp higher: V* moves by at most "
+               "ulp / (1-gamma)^2 < 1e-10 and the sweep counts by at most one, so the "
+               "statement still holds", {"vi_mutation": "gamma_next_ulp"}, equivalent=True),
+    ),
 )
 def _vi_iterations(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -414,28 +469,63 @@ def _vi_iterations(params: dict, seed: int) -> Verdict:
     P = np.zeros((2, 1, 2))
     P[0, 0, 1] = P[1, 0, 0] = 1.0
     eps = params["tol"]
+    mut = params.get("vi_mutation")   # a planted mistake of the caller of the solver
     gs = np.array(params["gammas"], float)
-    its, bounds = [], []
+    its, bounds, certs, errs = [], [], [], []
     for g in gs:
-        mdp = pv.TabularMDP(P, [[1.0], [0.0]], gamma=float(g))
-        res = pv.solvers.value_iteration(mdp, tol=eps, backend="numpy")
+        g_run = float(g)
+        if mut == "gamma_squared":
+            g_run = g_run * g_run
+        elif mut == "gamma_next_ulp":
+            g_run = float(np.nextafter(g_run, 1.0))
+        mdp = pv.TabularMDP(P, [[1.0], [0.0]], gamma=g_run)
+        tol = {"tol_x100": 100 * eps, "default_tol": 1e-8}.get(mut, eps)
+        res = pv.solvers.value_iteration(mdp, tol=tol, backend="numpy")
+        if mut == "stopped_one_early":
+            res = pv.solvers.value_iteration(mdp, tol=tol, backend="numpy",
+                                             max_iter=res.iterations - 1)
+        v_star = np.array([1.0, g]) / (1 - g * g)      # the swap chain's exact values
         its.append(res.iterations)
         bounds.append(np.log(1 / ((1 - g) * eps)) / (1 - g))
+        certs.append(float(res.error_bound))
+        errs.append(float(np.abs(np.asarray(res.V) - v_star).max()))
     its, bounds = np.array(its, float), np.array(bounds)
+    certs, errs = np.array(certs), np.array(errs)
     x = 1 / (1 - gs)
     y = its / np.log(1 / ((1 - gs) * eps))
     v = rate_verdict(x, y, expected=1.0, kind="tight", tol=0.1, var="1/(1-gamma)", seed=seed,
                      deterministic=True,
-                     extra={"iterations": its.tolist(), "bound": bounds.tolist()})
+                     extra={"iterations": its.tolist(), "bound": bounds.tolist(),
+                            "error_bound": certs.tolist(), "error_vs_exact": errs.tolist()})
     if (its > bounds).any():
         v["status"] = "violated"
         v["reason"] = "an iteration count exceeds log(1/((1-g)eps))/(1-g); " + v["reason"]
+    if (certs > eps).any() or (errs > certs).any() or (errs > eps).any():
+        v["status"] = "violated"
+        v["reason"] = (f"the returned values are not certified to eps = {eps:g}: max "
+                       f"error_bound {certs.max():.3g}, max |V - V*| {errs.max():.3g} against "
+                       f"the exact swap-chain values; " + v["reason"])
     from provable.proofs_checks.claims.searches import with_claim_search
 
     return with_claim_search(v, "vi.iterations", params, seed)
 
 
 # ---------------------------------------------------------------------------
+def _first_order_constant(mdp, draws: int, rng: np.random.Generator) -> float:
+    """lim sqrt(n) E||V_hat - V*||_inf of the plug-in (delta method, unique optimal
+    policy pi*): V_hat - V* ~ gamma (I - gamma P_pi*)^-1 xi, xi_s ~ N(0, Var_{P(s,pi*)}(V*)
+    / n) independent over states."""
+    import provable as pv
+
+    star = pv.solve(mdp, method="pi", tol=1e-12)
+    V, pol, g = np.asarray(star.V), np.asarray(star.policy), mdp.gamma
+    P = mdp.dense_P()
+    Ppi = P[np.arange(mdp.S), pol]
+    sd = np.sqrt(np.maximum(Ppi @ V ** 2 - (Ppi @ V) ** 2, 0.0))
+    M = g * np.linalg.inv(np.eye(mdp.S) - g * Ppi) * sd[None, :]
+    return float(np.abs(rng.standard_normal((draws, mdp.S)) @ M.T).max(axis=1).mean())
+
+
 @claim(
     id="generative.minimax",
     statement="With a generative model, plug-in planning reaches eps accuracy with "
@@ -453,9 +543,23 @@ def _vi_iterations(params: dict, seed: int) -> Verdict:
              "full": {"ns": [30, 100, 300, 1000, 3000, 10000, 30000, 100000], "seeds": 32,
                       "S": 10, "A": 3, "gamma": 0.9}},
     design="Random MDP, n samples per (s,a): ||V_hat - V*||_inf of the plug-in model against "
-           "n; slope -0.5 +- 0.1 (eps ~ n^-1/2, i.e. n ~ eps^-2). Control: a false exponent "
-           "0.25 beyond the measured one, which the data must reject.",
+           "n; slope -0.5 +- 0.1 (eps ~ n^-1/2, i.e. n ~ eps^-2); and the constant: sqrt(n) "
+           "times the mean error over the top 3 n against its first-order (delta-method) "
+           "limit E||gamma (I - gamma P_pi*)^-1 xi||_inf, xi_s ~ N(0, Var_P(s,pi*)(V*)), within "
+           "[2/3, 3/2] (3 s.e.; violated when the whole interval is outside). Control: a "
+           "false exponent 0.25 beyond the measured one, which the data must reject.",
     expected_seconds={"quick": 2.0, "full": 30.0},
+    mutants=(
+        Mutant("samples_x0.1", "the model built from a tenth of the samples drawn: the "
+               "error is sqrt(10) times the first-order constant",
+               {"mutation": {"sample_fraction": 0.1}}),
+        Mutant("samples_sqrt_n", "sqrt(n) of the n samples used (an isqrt slip): error "
+               "~ n^-1/4", {"mutation": {"sample_power": 0.5}}),
+        Mutant("pooled_actions", "transitions pooled over the actions of a state: a biased "
+               "model whose error does not decay", {"mutation": {"pool_actions": 1.0}}),
+        Mutant("argmin_planner", "the planner returns the worst policy's value of the "
+               "empirical model", {"mutation": {"argmin": 1.0}}),
+    ),
 )
 def _generative(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -465,8 +569,26 @@ def _generative(params: dict, seed: int) -> Verdict:
                             sparse=False)
     ns = np.array(params["ns"], float)
     ys = np.empty((params["seeds"], ns.size))
+    mut = params.get("mutation")
     for i in range(params["seeds"]):
         rng = np.random.default_rng([seed, i, 0x67656E])
         for j, n in enumerate(ns):
-            ys[i, j] = plug_in(mdp, int(n), seed=rng).value_error
-    return rate_verdict(ns, ys, expected=-0.5, kind="tight", tol=0.1, var="n", seed=seed)
+            ys[i, j] = plug_in(mdp, int(n), seed=rng, mutation=mut).value_error
+    c_inf = _first_order_constant(mdp, 200_000, np.random.default_rng([seed, 0x636F]))
+    top = (np.sqrt(ns[-3:]) * ys[:, -3:]).mean(axis=1) / c_inf     # per seed
+    ratio, se = float(top.mean()), float(top.std(ddof=1) / np.sqrt(top.size))
+    v = rate_verdict(ns, ys, expected=-0.5, kind="tight", tol=0.1, var="n", seed=seed,
+                     extra={"first_order_constant": c_inf, "constant_ratio": ratio,
+                            "constant_ratio_se": se})
+    lo, hi = ratio - 3 * se, ratio + 3 * se
+    what = (f"sqrt(n) E||V_hat - V*|| over the top 3 n / its first-order limit {c_inf:.3g} "
+            f"= {ratio:.2f} +- {3 * se:.2f} (3 s.e.; [2/3, 3/2] required)")
+    if lo > 1.5 or hi < 2 / 3:
+        v["status"] = "violated"
+        v["reason"] = f"{what}; " + v["reason"]
+    elif (lo < 2 / 3 or hi > 1.5) and v["status"] == "holds":
+        v["status"] = "inconclusive"
+        v["reason"] = f"{what}; " + v["reason"]
+    else:
+        v["reason"] = f"{what}; " + v["reason"]
+    return v
