@@ -332,14 +332,77 @@ def _unflatten(flat, lens, out):  # pragma: no cover - compiled
     return out
 
 
+# ---------------------------------------------------------------- query-cache prefix tree
+# The cache is a prefix tree stored as a hash of edges: node ids are given in creation
+# order, ``par[c]`` / ``sym[c]`` hold the parent and symbol of node ``c``, and ``tab``
+# (a power-of-two open-addressing table, linear probing, -1 = empty) holds the node ids,
+# found by hashing ``(parent, symbol)``. Memory is ~4 bytes per node per table slot plus
+# 8 for ``par``/``sym``, whatever the alphabet size (a dense child table needs 8k).
+_GOLD = np.uint64(11400714819323198485)  # 2^64 / golden ratio (Fibonacci hashing)
+
+
+@njit(cache=True, inline="always")
+def _hslot(node, s, k, shift):  # pragma: no cover - compiled
+    key = np.uint64(node) * np.uint64(k) + np.uint64(s)
+    return np.int64((key * _GOLD) >> np.uint64(shift))
+
+
+@njit(cache=True, inline="always")
+def _hget(tab, par, sym, k, shift, node, s):  # pragma: no cover - compiled
+    """Child of ``node`` on symbol ``s``, or -1."""
+    mask = tab.shape[0] - 1
+    i = _hslot(node, s, k, shift)
+    while True:
+        c = tab[i]
+        if c < 0:
+            return -1
+        if par[c] == node and sym[c] == s:
+            return c
+        i = (i + 1) & mask
+
+
+@njit(cache=True, inline="always")
+def _hput(tab, par, sym, k, shift, node, s, c):  # pragma: no cover - compiled
+    """Record node ``c`` as the child of ``node`` on ``s`` (not present yet)."""
+    par[c] = node
+    sym[c] = s
+    mask = tab.shape[0] - 1
+    i = _hslot(node, s, k, shift)
+    while tab[i] >= 0:
+        i = (i + 1) & mask
+    tab[i] = c
+
+
 @njit(cache=True)
-def _trie_lookup(child, label, codes, lens, out):  # pragma: no cover - compiled
-    """``out[b]`` = cached label of word b (0/1), or -1 when unknown."""
+def _trie_rehash(tab, par, sym, k, shift, size):  # pragma: no cover - compiled
+    """Insert nodes ``1..size-1`` into an empty table (after resizing it)."""
+    mask = tab.shape[0] - 1
+    for c in range(1, size):
+        i = _hslot(par[c], sym[c], k, shift)
+        while tab[i] >= 0:
+            i = (i + 1) & mask
+        tab[i] = c
+
+
+@njit(cache=True)
+def _trie_walk(tab, par, sym, k, shift, word, t):  # pragma: no cover - compiled
+    """Node of the first ``t`` symbols of ``word`` (-1 when absent)."""
+    node = 0
+    for i in range(t):
+        node = _hget(tab, par, sym, k, shift, node, word[i])
+        if node < 0:
+            return -1
+    return node
+
+
+@njit(cache=True)
+def _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out):  # pragma: no cover
+    """``out[b]`` = cached label of word b, or -1 when unknown."""
     for b in range(codes.shape[0]):
         node = 0
         ok = True
         for t in range(lens[b]):
-            c = child[node, codes[b, t]]
+            c = _hget(tab, par, sym, k, shift, node, codes[b, t])
             if c < 0:
                 ok = False
                 break
@@ -349,7 +412,8 @@ def _trie_lookup(child, label, codes, lens, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _trie_mark(child, label, size, codes, lens, order, prefix, send):  # pragma: no cover
+def _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, prefix,
+               send):  # pragma: no cover - compiled
     """Insert the missed words as pending (-2) paths in ``order``; ``send[b]`` tells
     whether word b must go to the system (False: covered by an earlier word of the
     batch). With ``prefix`` a word is covered when its path already existed (it is a
@@ -361,11 +425,11 @@ def _trie_mark(child, label, size, codes, lens, order, prefix, send):  # pragma:
         created = False
         for t in range(lens[b]):
             s = codes[b, t]
-            c = child[node, s]
+            c = _hget(tab, par, sym, k, shift, node, s)
             if c < 0:
                 c = size
                 size += 1
-                child[node, s] = c
+                _hput(tab, par, sym, k, shift, node, s, c)
                 label[c] = -2 if prefix else -1
                 created = True
             node = c
@@ -380,7 +444,7 @@ def _trie_mark(child, label, size, codes, lens, order, prefix, send):  # pragma:
 
 
 @njit(cache=True)
-def _trie_fill(child, label, codes, lens, outs, prefix):  # pragma: no cover - compiled
+def _trie_fill(tab, par, sym, k, shift, label, codes, lens, outs, prefix):  # pragma: no cover
     """Write answers along existing paths. ``outs`` is (B, L+1) with prefix answers
     (``prefix``) or (B, 1) with final answers. Returns (b, t) of the first conflict with a
     known label, or (-1, -1)."""
@@ -392,7 +456,7 @@ def _trie_fill(child, label, codes, lens, outs, prefix):  # pragma: no cover - c
                 return b, 0
             label[node] = v
         for t in range(lens[b]):
-            node = child[node, codes[b, t]]
+            node = _hget(tab, par, sym, k, shift, node, codes[b, t])
             if prefix:
                 v = outs[b, t + 1]
                 if label[node] >= 0 and label[node] != v:
@@ -407,7 +471,8 @@ def _trie_fill(child, label, codes, lens, outs, prefix):  # pragma: no cover - c
 
 
 @njit(cache=True)
-def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out):  # pragma: no cover
+def _dfa_cached_query(tab, par, sym, k, shift, label, size, codes, lens, delta, start, acc,
+                      out):  # pragma: no cover - compiled
     """Cached membership queries answered by simulating a DFA, fused into one call.
 
     Same trie semantics as ``_trie_lookup`` -> ``_trie_mark`` (missed words longest
@@ -422,7 +487,7 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
     nmiss = 0
     maxlen = 0
     misslen = 0
-    _trie_lookup(child, label, codes, lens, out)
+    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
     for b in range(B):
         if out[b] < 0:
             nmiss += 1
@@ -431,7 +496,7 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
                 maxlen = lens[b]
     if nmiss == 0:
         return size, 0, 0, -1, -1
-    if size + misslen + 1 > child.shape[0]:
+    if size + misslen + 1 > par.shape[0] or 10 * (size + misslen + 1) > 7 * tab.shape[0]:
         return size, 0, misslen, -2, -2  # no room: grow by misslen + 1 and call again
     # missed words, longest first, ties in batch order (counting sort: stable)
     cnt = np.zeros(maxlen + 2, dtype=np.int64)
@@ -447,7 +512,7 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
             order[cnt[j]] = b
             cnt[j] += 1
     send = np.zeros(B, dtype=np.bool_)
-    size = _trie_mark(child, label, size, codes, lens, order, True, send)
+    size = _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, True, send)
     # answer the sent words (batch order) and fill their paths
     nsent = 0
     nsym = 0
@@ -466,17 +531,13 @@ def _dfa_cached_query(child, label, size, codes, lens, delta, start, acc, out): 
         label[node] = v
         for t in range(lens[b]):
             s = codes[b, t]
-            node = child[node, s]
+            node = _hget(tab, par, sym, k, shift, node, s)
             q = delta[q, s]
             v = np.int8(1) if acc[q] else np.int8(0)
             if label[node] >= 0 and label[node] != v:
                 return size, nsent, nsym, b, t + 1
             label[node] = v
-    for b in range(B):
-        node = 0
-        for t in range(lens[b]):
-            node = child[node, codes[b, t]]
-        out[b] = label[node]
+    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
     return size, nsent, nsym, -1, -1
 
 

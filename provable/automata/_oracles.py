@@ -66,13 +66,6 @@ def _kernels() -> Any:
     return _KERNELS
 
 
-def _trie_node(child: np.ndarray, word: np.ndarray, t: int) -> int:
-    node = 0
-    for c in word[:t]:
-        node = int(child[node, c])
-    return node
-
-
 def _pack(words: Sequence[Word]) -> tuple[np.ndarray, np.ndarray]:
     """Padded int64 codes and lengths for a list of coded words."""
     B = len(words)
@@ -97,7 +90,10 @@ class MembershipOracle(ABC):
     speed, :meth:`_answer_array` on padded integer codes. Set ``prefix_outputs = True``
     when :meth:`_answer_array` returns the answer after every prefix.
 
-    The cache is a prefix tree (numpy arrays walked by numba kernels). A query is a
+    The cache is a prefix tree stored as a hash of its edges (numpy arrays walked by
+    numba kernels): about 4 bytes per table slot (at most 70 % full) and 8 + 1 bytes
+    (membership) or 8 + 4 (output codes) per node, whatever the alphabet size, grown by
+    half as queries arrive. A query is a
     *cache hit* when its answer is already known: it was asked before, or, for a
     ``prefix_outputs`` system, it is a prefix of a word asked before (AALpy's
     ``CacheSUL`` rule). Two answers that disagree raise
@@ -123,26 +119,46 @@ class MembershipOracle(ABC):
         self._init_trie()
 
     def _init_trie(self, cap: int = 1024) -> None:
-        k = len(self.alphabet)
-        self._child = np.full((cap, k), -1, dtype=np.int64)
+        self._k = len(self.alphabet)
+        self._par = np.zeros(cap, dtype=np.int32)
+        self._sym = np.zeros(cap, dtype=np.int32)
         self._label = np.full(cap, -1, dtype=self._label_dtype)
+        bits = 11
+        self._tab = np.full(1 << bits, -1, dtype=np.int32)
+        self._shift = 64 - bits
         self._size = 1
+
+    def _trie(self) -> tuple:
+        """The prefix tree's arrays and parameters, as the kernels take them."""
+        return (self._tab, self._par, self._sym, self._k, self._shift)
+
+    def _node(self, word: np.ndarray, t: int) -> int:
+        return int(_kernels()._trie_walk(*self._trie(), np.ascontiguousarray(word,
+                                                                           dtype=np.int64), t))
 
     def _answers(self, out: np.ndarray) -> np.ndarray:
         """Public form of cached labels: bool for membership oracles."""
         return out.astype(bool)
 
     def _grow(self, extra: int) -> None:
+        """Room for ``extra`` more nodes: node arrays grow by half (or to the need), the
+        hash table doubles to stay at most 70 % full."""
         need = self._size + extra
-        cap = self._child.shape[0]
-        if need <= cap:
-            return
-        new = max(need, 2 * cap)
-        child = np.full((new, self._child.shape[1]), -1, dtype=np.int64)
-        child[:cap] = self._child
-        label = np.full(new, -1, dtype=self._label_dtype)
-        label[:cap] = self._label
-        self._child, self._label = child, label
+        cap = self._par.shape[0]
+        if need > cap:
+            new = max(need, cap + cap // 2)
+            for name, fill in (("_par", 0), ("_sym", 0), ("_label", -1)):
+                old = getattr(self, name)
+                arr = np.full(new, fill, dtype=old.dtype)
+                arr[:cap] = old
+                setattr(self, name, arr)
+        if 10 * need > 7 * self._tab.shape[0]:
+            bits = max(int(math.ceil(math.log2(need / 0.7))), 11)
+            while 10 * need > 7 * (1 << bits):
+                bits += 1
+            self._tab = np.full(1 << bits, -1, dtype=np.int32)
+            self._shift = 64 - bits
+            _kernels()._trie_rehash(*self._trie(), self._size)
 
     # -- to implement --------------------------------------------------------------------
     @abstractmethod
@@ -180,7 +196,7 @@ class MembershipOracle(ABC):
         from provable.automata._kernels import _trie_fill, _trie_lookup, _trie_mark
         B = codes.shape[0]
         out = np.empty(B, dtype=self._label_dtype)
-        _trie_lookup(self._child, self._label, codes, lens, out)
+        _trie_lookup(*self._trie(), self._label, codes, lens, out)
         miss = np.flatnonzero(out < 0)
         if miss.size == 0:
             self.cache_hits += B
@@ -189,7 +205,7 @@ class MembershipOracle(ABC):
         order = miss[np.argsort(-lens[miss], kind="stable")] if prefix else miss
         self._grow(int(lens[miss].sum()) + 1)
         send = np.zeros(B, dtype=np.bool_)
-        self._size = _trie_mark(self._child, self._label, self._size, codes, lens, order,
+        self._size = _trie_mark(*self._trie(), self._label, self._size, codes, lens, order,
                                 prefix, send)
         sent = np.flatnonzero(send)
         sc, sl = codes[sent], lens[sent]
@@ -212,17 +228,17 @@ class MembershipOracle(ABC):
             outs = ans.astype(self._label_dtype)
         else:
             outs = ans.astype(self._label_dtype).reshape(-1, 1)
-        b, t = _trie_fill(self._child, self._label, sc, sl, outs, prefix)
+        b, t = _trie_fill(*self._trie(), self._label, sc, sl, outs, prefix)
         if b >= 0:
             w = self.alphabet.decode(sc[b, :t])
             full = self.alphabet.decode(sc[b, : sl[b]])
             where = "" if t == sl[b] else f" (a prefix of {full!r})"
             v = outs[b, t if prefix else 0]
-            old = self._label[_trie_node(self._child, sc[b], t)]
+            old = self._label[self._node(sc[b], t)]
             raise OracleInconsistency(
                 f"membership oracle answered {self._show(v)} for word {w!r}{where} after "
                 f"answering {self._show(old)} before")
-        _trie_lookup(self._child, self._label, codes, lens, out)
+        _trie_lookup(*self._trie(), self._label, codes, lens, out)
         return self._answers(out)
 
     def _show(self, v: Any) -> Any:
@@ -325,7 +341,7 @@ class DFAMembership(MembershipOracle):
         d = self.dfa
         while True:
             self._size, sent, symbols, b, t = query(
-                self._child, self._label, self._size, codes, lens, d.delta, d.start,
+                *self._trie(), self._label, self._size, codes, lens, d.delta, d.start,
                 d.accepting, out)
             if b != -2:
                 break
@@ -494,13 +510,11 @@ class OutputOracle(MembershipOracle):
         (['on', 'off', 'on'], ['on', 'off'], 1, 1)
         """
         w = self.alphabet.encode(word)
-        self._mq_array(*_pack((w,)))
-        node, out = 0, []
-        if self.kind == "moore":
-            out.append(self._values[int(self._label[0])])
-        for c in w:
-            node = int(self._child[node, c])
-            out.append(self._values[int(self._label[node])])
+        codes, _ = _pack((w,))
+        self._mq_array(codes, np.array([len(w)], dtype=np.int64))
+        out = [self._values[int(self._label[0])]] if self.kind == "moore" else []
+        for t in range(1, len(w) + 1):
+            out.append(self._values[int(self._label[self._node(codes[0], t)])])
         return out
 
     def _outputs_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
