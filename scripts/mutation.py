@@ -134,7 +134,9 @@ MODULES: dict[str, list[str]] = {
         "tests/proofs_checks/test_rate_planted.py",
         "tests/proofs_checks/test_check_rate.py",
         "tests/proofs_checks/test_claim_data.py",
-        "tests/proofs_checks/test_mutants.py",
+        "tests/proofs_checks/test_mutants.py::test_only_violated_kills_and_equivalents_do_not_count",
+        "tests/proofs_checks/test_mutants.py::test_mutant_params_are_merged_into_the_budget",
+        "tests/proofs_checks/test_mutants.py::test_registration_checks",
     ],
     "provable/proofs_checks/_check_rate.py": [
         "provable/proofs_checks/_check_rate.py",
@@ -143,7 +145,9 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/_validation.py": [
         "provable/_validation.py",
+        "tests/mdp/test_mutants_validation.py",
         "tests/mdp/test_tabular_validation.py",
+        "tests/test_fuzz_inputs.py",
     ],
     "provable/mdp/_tabular.py": [
         "provable/mdp/_tabular.py",
