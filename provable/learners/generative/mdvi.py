@@ -42,7 +42,36 @@ from provable._validation import as_generator, check_int, check_real
 from provable.errors import InvalidType, NotSupported
 from provable.mdp import TabularMDP
 
-__all__ = ["MDVIResult", "mdvi", "mdvi_explicit", "soft_value_iteration"]
+__all__ = ["MDVI_MUTATIONS", "MDVIResult", "mdvi", "mdvi_explicit", "soft_value_iteration"]
+
+#: planted implementation mistakes :func:`mdvi` can run (``mutation=``), with the value
+#: that is the algorithm itself
+MDVI_MUTATIONS: dict[str, tuple[float, str]] = {
+    "sample_power": (1.0, "floor(m^sample_power) of the m samples per pair are used"),
+    "pool_actions": (0.0, "1: the sampled next states of a state are pooled over actions"),
+    "alpha_sign": (1.0, "-1: v_k = w_k + alpha w_{k-1} (the sign of the KL correction)"),
+    "kappa_in_beta": (1.0, "0: beta = 1/tau (the entropy coefficient left out of the "
+                           "temperature)"),
+}
+
+
+def _mdvi_mutation(mutation: Any) -> dict[str, float]:
+    from provable.errors import InvalidArgument
+
+    vals = {k: v[0] for k, v in MDVI_MUTATIONS.items()}
+    if mutation is None:
+        return vals
+    if not isinstance(mutation, dict):
+        raise InvalidType(f"mutation={mutation!r} has type {type(mutation).__name__}, expected "
+                          f"a dict with keys among {sorted(MDVI_MUTATIONS)}")
+    for k in mutation:
+        if k not in MDVI_MUTATIONS:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(MDVI_MUTATIONS)}")
+        vals[k] = check_real(f"mutation[{k!r}]", mutation[k])
+    if not 0.0 < vals["sample_power"] <= 1.0:
+        raise InvalidArgument(f"mutation={mutation!r}: expected 0 < sample_power <= 1")
+    return vals
 
 
 class MDVIResult(RichResult):
@@ -85,7 +114,8 @@ def _check(mdp: Any, tau: float, kappa: float) -> tuple[np.ndarray, np.ndarray, 
 
 
 def mdvi(mdp: TabularMDP, iters: int, m: int | None = None, *, tau: float = 0.1,
-         kappa: float = 0.1, seed: Any = 0) -> MDVIResult:
+         kappa: float = 0.1, seed: Any = 0,
+         mutation: dict[str, float] | None = None) -> MDVIResult:
     r"""Run MDVI for ``iters`` iterations, ``m`` generative calls per (s, a) per iteration.
 
     Parameters
@@ -99,6 +129,9 @@ def mdvi(mdp: TabularMDP, iters: int, m: int | None = None, *, tau: float = 0.1,
     tau, kappa : float
         KL and entropy coefficients (``tau + kappa > 0``).
     seed : int or Generator
+    mutation : dict, optional
+        A planted implementation mistake (see :data:`MDVI_MUTATIONS`); the defaults are
+        the algorithm (same bits as no mutation).
 
     Examples
     --------
@@ -112,9 +145,18 @@ def mdvi(mdp: TabularMDP, iters: int, m: int | None = None, *, tau: float = 0.1,
     iters = check_int("iters", iters, min_value=1)
     if m is not None:
         m = check_int("m", m, min_value=1)
+    mut = _mdvi_mutation(mutation)
     rng = as_generator(seed)
     S, A = R.shape
     alpha, beta = tau / (tau + kappa), 1.0 / (tau + kappa)
+    if mut["kappa_in_beta"] != 1.0:
+        if tau <= 0:
+            raise NotSupported("mutation kappa_in_beta=0 needs tau > 0")
+        beta = 1.0 / tau
+    a_sign = mut["alpha_sign"]
+    m_used = m
+    if m is not None and mut["sample_power"] != 1.0:
+        m_used = max(1, int(np.floor(m ** mut["sample_power"])))
     P2 = np.clip(P.reshape(S * A, S), 0.0, None)
     P2 = P2 / P2.sum(axis=1, keepdims=True)
     q = np.zeros((S, A))
@@ -124,14 +166,17 @@ def mdvi(mdp: TabularMDP, iters: int, m: int | None = None, *, tau: float = 0.1,
     for _ in range(iters + 1):
         s = q + alpha * s
         w = logsumexp(beta * s, axis=1) / beta
-        v = w - alpha * w_prev
+        v = w - alpha * w_prev if a_sign == 1.0 else w + alpha * w_prev
         w_prev = w
         if _ == iters:
             break
         if m is None:
             Pv = P2 @ v
         else:
-            Pv = (rng.multinomial(m, P2) @ v) / m
+            counts = rng.multinomial(m_used, P2)
+            if mut["pool_actions"]:
+                counts = np.repeat(counts.reshape(S, A, S).sum(axis=1), A, axis=0) / A
+            Pv = (counts @ v) / m_used
         q = R + g * Pv.reshape(S, A)
     z = beta * s
     pol = np.exp(z - logsumexp(z, axis=1, keepdims=True))

@@ -10,7 +10,13 @@ import numpy as np
 from scipy.special import logsumexp
 
 from provable.bounds._citation import Citation
-from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict, residual_verdict
+from provable.proofs_checks._claim import (
+    Mutant,
+    claim,
+    flags_verdict,
+    rate_verdict,
+    residual_verdict,
+)
 from provable.proofs_checks._report import figure_spec
 from provable.proofs_checks._verdict import Verdict
 
@@ -97,6 +103,15 @@ def _tree_mdp(rew: list[np.ndarray], V: int, H: int):
            "trees (V <= 3, H <= 4, full-support pi_ref, rewards in [0, 1], beta in [0.02, 10]); "
            "the identity without V* must be found and shrunk.",
     expected_seconds={"quick": 1.5, "full": 15.0},
+    mutants=(
+        Mutant("hard_max_backup", "the soft Bellman backup beta log E_ref exp(Q/beta) "
+               "replaced by max_a Q (the unregularised backup)",
+               {"dpo_mutation": "hard_max_backup"}),
+        Mutant("beta_dropped", "the implicit reward log(pi*/pi_ref) without the factor beta",
+               {"dpo_mutation": "beta_dropped"}),
+        Mutant("inverted_beta", "the tilt pi_ref exp(beta r) instead of pi_ref exp(r/beta)",
+               {"dpo_mutation": "inverted_beta"}),
+    ),
 )
 def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -115,7 +130,8 @@ def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
         mdp, off = _tree_mdp(rew, V, H)
         bi = pv.solvers.backward_induction(mdp)
         for beta in params["betas"]:
-            pi_seq, logZ = kl_tilt(np.exp(lp), Rs, beta)
+            mut = params.get("dpo_mutation")   # a planted mistake of the construction
+            pi_seq, logZ = kl_tilt(np.exp(lp), Rs, 1 / beta if mut == "inverted_beta" else beta)
             # token conditionals of pi* from its sequence marginals (log space)
             logm = [None] * (H + 1)
             logm[H] = np.log(pi_seq)
@@ -127,12 +143,13 @@ def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
             Vlist[H] = Vs
             for h in range(H - 1, -1, -1):
                 Qs[h] = rew[h] + Vlist[h + 1].reshape(V ** h, V)
-                Vlist[h] = beta * logsumexp(logref[h] + Qs[h] / beta, axis=1)
+                Vlist[h] = (Qs[h].max(axis=1) if mut == "hard_max_backup"
+                            else beta * logsumexp(logref[h] + Qs[h] / beta, axis=1))
             res, c1, c2 = 0.0, np.inf, np.inf
             tel = np.zeros(1)
             for h in range(H):
                 logpi = logm[h + 1].reshape(V ** h, V) - logm[h][:, None]
-                lhs = beta * (logpi - logref[h])
+                lhs = (logpi - logref[h]) * (1.0 if mut == "beta_dropped" else beta)
                 scale = max(1.0, float(np.abs(Qs[h]).max()))
                 res = max(res, float(np.abs(lhs - (Qs[h] - Vlist[h][:, None])).max()) / scale)
                 c1 = min(c1, float(np.abs(lhs - Qs[h]).max()) / scale)
@@ -170,9 +187,11 @@ def _dpo_implicit_q(params: dict, seed: int) -> Verdict:
 # ---------------------------------------------------------------------------
 # grpo.unsampled_tokens
 
-def _grae(r: np.ndarray, eps: float = 1e-6, pos_scale: float = 1.0) -> np.ndarray:
-    """Group-relative advantages (r - mean)/(std + eps); ``pos_scale`` < 1 is A-GRAE-like."""
-    A = (r - r.mean()) / (r.std() + eps)
+def _grae(r: np.ndarray, eps: float = 1e-6, pos_scale: float = 1.0,
+          centred: bool = True) -> np.ndarray:
+    """Group-relative advantages (r - mean)/(std + eps); ``pos_scale`` < 1 is A-GRAE-like;
+    ``centred=False`` (a planted mistake) drops the mean."""
+    A = ((r - r.mean()) if centred else r) / (r.std() + eps)
     return np.where(A > 0, pos_scale * A, A)
 
 
@@ -234,9 +253,23 @@ def _fd_grad(z: np.ndarray, acts: np.ndarray, w: np.ndarray, h: float = 1e-5) ->
            "asymmetric advantages (positive ones halved, A-GRAE-like) must move an unsampled "
            "logit.",
     expected_seconds={"quick": 1.5, "full": 30.0},
+    mutants=(
+        Mutant("uncentred_advantages", "r/(std + eps) without subtracting the group mean: "
+               "the advantages no longer sum to zero and unsampled logits move",
+               {"grpo_mutation": "uncentred_advantages"}),
+        Mutant("asymmetric_advantages", "positive advantages halved (A-GRAE-like weights): "
+               "the symmetry the property rests on is broken",
+               {"grpo_mutation": "asymmetric_advantages"}),
+        Mutant("per_response_length", "a per-response 1/|o_i| normaliser with unequal "
+               "lengths in place of the group-common one: the first-position weights no "
+               "longer sum to zero", {"grpo_mutation": "per_response_length"}),
+    ),
 )
 def _grpo_unsampled(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng([seed, 0x6772706F])
+    gm = params.get("grpo_mutation")   # a planted mistake of the advantage or normaliser
+    pos = 0.5 if gm == "asymmetric_advantages" else 1.0
+    centred = gm != "uncentred_advantages"
     flags, ctrl = [], []
     worst_unsampled, worst_fd, fd_done, fd_tok = 0.0, 0.0, 0, 0
     per_case: list[float] = []
@@ -251,7 +284,7 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
                 acts = rng.choice(Vv, size=G, p=pi)
                 r = correct[acts].astype(float)
                 mixed = 0 < r.sum() < G
-                A = _grae(r)
+                A = _grae(r, pos_scale=pos, centred=centred)
                 w = A / G
                 g = _surrogate_grad(z, acts, w)
                 uns = np.setdiff1d(np.arange(Vv), acts)
@@ -289,17 +322,20 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
                     seqs.append(pre)
                 rs = np.array([float(sum((t + 1) * (i + 7) for i, t in enumerate(s_)) % 3 == 0)
                                for s_ in seqs])
-                A = _grae(rs)
+                A = _grae(rs, pos_scale=pos, centred=centred)
                 # gradient at every visited prefix, group-common normaliser 1/(G L)
                 grads: dict[tuple, np.ndarray] = {}
-                for s_, a_ in zip(seqs, A):
+                lens_mut = (rng.integers(1, 2 * L + 1, size=G) if gm == "per_response_length"
+                            else None)
+                for _i, (s_, a_) in enumerate(zip(seqs, A)):
                     for t in range(L):
                         pre = s_[:t]
                         zz = lg(pre)
                         p = np.exp(zz - logsumexp(zz))
                         gpre = grads.setdefault(pre, np.zeros(Vv))
-                        gpre -= a_ / (G * L) * p
-                        gpre[s_[t]] += a_ / (G * L)
+                        norm = G * (lens_mut[_i] if lens_mut is not None else L)
+                        gpre -= a_ / norm * p
+                        gpre[s_[t]] += a_ / norm
                 first = np.array([s_[0] for s_ in seqs])
                 uns = np.setdiff1d(np.arange(Vv), first)
                 g0 = grads[()]
@@ -377,6 +413,17 @@ def _grpo_unsampled(params: dict, seed: int) -> Verdict:
            "-0.5 +- 0.1. Control: a false exponent 0.25 beyond the measured one, which the data "
            "must reject.",
     expected_seconds={"quick": 1.0, "full": 10.0},
+    mutants=(
+        Mutant("samples_sqrt_m", "floor(sqrt(m)) of the m samples per pair used (an isqrt "
+               "slip): error ~ N^-1/4", {"mutation": {"sample_power": 0.5}}),
+        Mutant("pooled_actions", "sampled next states pooled over the actions of a state: a "
+               "biased model whose error stalls", {"mutation": {"pool_actions": 1.0}}),
+        Mutant("alpha_sign_flipped", "v_k = w_k + alpha w_{k-1}: the KL correction with the "
+               "wrong sign, a different fixed point", {"mutation": {"alpha_sign": -1.0}}),
+        Mutant("kappa_dropped_from_temperature", "beta = 1/tau instead of 1/(tau + kappa): "
+               "the iterates converge to another regularised optimum",
+               {"mutation": {"kappa_in_beta": 0.0}}),
+    ),
 )
 def _mdvi(params: dict, seed: int) -> Verdict:
     import provable as pv
@@ -392,8 +439,8 @@ def _mdvi(params: dict, seed: int) -> Verdict:
     for i in range(params["seeds"]):
         rng = np.random.default_rng([seed, i, 0x6D647669])
         for j, m in enumerate(ms):
-            ys[i, j] = np.abs(mdvi(mdp, K, int(m), tau=tau, kappa=kappa, seed=rng).v
-                              - Vstar).max()
+            ys[i, j] = np.abs(mdvi(mdp, K, int(m), tau=tau, kappa=kappa, seed=rng,
+                                   mutation=params.get("mutation")).v - Vstar).max()
     v = rate_verdict(K * ms.astype(float), ys, expected=-0.5, kind="tight", tol=0.1,
                      var="N", seed=seed,
                      extra={"iters": K, "ms": ms.tolist(), "exact_model_bias": bias})
