@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numba import njit
 from scipy.special import expit, logsumexp
 
 from provable._result import RichResult
@@ -24,7 +25,7 @@ from provable._validation import (
     check_real,
 )
 from provable.errors import InvalidArgument, InvalidModel
-from provable.learners.games._matrix import GameResult
+from provable.learners.games._matrix import GameResult, _softmax_into
 
 __all__ = ["random_preference_matrix", "check_preference_matrix", "preference_gap",
            "regularized_nash", "nash_mp", "NashMPResult", "spo_selfplay", "kl_divergence"]
@@ -154,6 +155,12 @@ def regularized_nash(P: Any, beta: float, mu: Any = None, *, tol: float = 1e-14,
     return pi
 
 
+def _lse(z: np.ndarray) -> float:
+    """log sum exp z for a finite 1-D z (the shift by the max keeps it exact to rounding)."""
+    m = z.max()
+    return float(m + np.log(np.exp(z - m).sum()))
+
+
 class NashMPResult(RichResult):
     """Result of :func:`nash_mp`: ``log_policies`` (K+1, n), ``queries`` (K+1,), the number
     of preference queries used to reach each iterate (2 per iteration), ``kl`` to
@@ -163,7 +170,8 @@ class NashMPResult(RichResult):
 
 
 def nash_mp(P: Any, beta: float, iterations: int, *, eta: float = 2.0, mu: Any = None,
-            pi0: Any = None, target: Any = None) -> NashMPResult:
+            pi0: Any = None, target: Any = None, extragradient: bool = True,
+            anchor: str = "previous", damping: bool = True) -> NashMPResult:
     r"""Nash Mirror Prox on the :math:`\beta`-regularised preference game, exact updates.
 
     .. math::
@@ -196,6 +204,15 @@ def nash_mp(P: Any, beta: float, iterations: int, *, eta: float = 2.0, mu: Any =
         Initial policy (default ``mu``).
     target : array_like, optional
         Policy to report ``KL(target || pi_k)`` against.
+    extragradient : bool, default True
+        False drops the extrapolation: plain (regularised) mirror descent
+        :math:`\pi_{k+1} = \pi_{k+1/2}`, one query per iteration.
+    anchor : {"previous", "half"}, default "previous"
+        Prox centre of the second step: :math:`\pi_k` (mirror prox) or, as a planted
+        mistake, :math:`\pi_{k+1/2}` (two mirror-descent steps per iteration).
+    damping : bool, default True
+        False drops the division by :math:`1 + \eta\beta` (a planted mistake: the
+        regularisation no longer contracts, the update ignores :math:`\beta`).
 
     Returns
     -------
@@ -213,28 +230,67 @@ def nash_mp(P: Any, beta: float, iterations: int, *, eta: float = 2.0, mu: Any =
     beta = check_real("beta", beta, lower=0.0, lower_open=True)
     iterations = check_int("iterations", iterations, min_value=0)
     eta = check_real("eta", eta, lower=0.0, lower_open=True)
+    check_choice("anchor", anchor, ("previous", "half"))
+    if not isinstance(extragradient, bool) or not isinstance(damping, bool):
+        raise InvalidArgument(f"extragradient={extragradient!r}, damping={damping!r}, "
+                              "expected bools")
     n = P.shape[0]
     lmu = np.log(_check_mu(mu, n))
     lp = lmu.copy() if pi0 is None else np.log(_check_mu(pi0, n))
-    c = 1.0 + eta * beta
+    c = 1.0 + eta * beta if damping else 1.0
     L = np.empty((iterations + 1, n))
     L[0] = lp
     for k in range(iterations):
         z = (lp + eta * (P @ np.exp(lp)) + eta * beta * lmu) / c
-        half = z - logsumexp(z)
-        z = (lp + eta * (P @ np.exp(half)) + eta * beta * lmu) / c
-        lp = z - logsumexp(z)
+        half = z - _lse(z)
+        if extragradient:
+            base = lp if anchor == "previous" else half
+            z = (base + eta * (P @ np.exp(half)) + eta * beta * lmu) / c
+            lp = z - _lse(z)
+        else:
+            lp = half
         L[k + 1] = lp
-    out = NashMPResult(method="nash_mp", log_policies=L, queries=2 * np.arange(iterations + 1),
-                       params={"beta": beta, "eta": eta})
+    per = 2 if extragradient else 1
+    out = NashMPResult(method="nash_mp" if extragradient else "mirror_descent", log_policies=L,
+                       queries=per * np.arange(iterations + 1),
+                       params={"beta": beta, "eta": eta, "extragradient": extragradient,
+                               "anchor": anchor, "damping": damping})
     if target is not None:
         tgt = _check_mu(target, n)
         out["kl"] = np.array([kl_divergence(tgt, np.exp(r)) for r in L])
     return out
 
 
+@njit(cache=True)
+def _spo_kernel(P: np.ndarray, lp0: np.ndarray, etas: np.ndarray, opponent: int,
+                sign: float, X: np.ndarray, gap: np.ndarray,
+                last: np.ndarray) -> None:  # pragma: no cover - jit
+    n = P.shape[0]
+    R = np.zeros(n)
+    s = np.zeros(n)
+    pi = np.empty(n)
+    q0 = np.exp(lp0 - lp0.max())
+    q0 /= q0.sum()
+    for t in range(etas.size):
+        _softmax_into(lp0 + etas[t] * R, pi)
+        X[t] = pi
+        r = P @ pi
+        if opponent == 0:
+            q = r
+        elif opponent == 2 or t == 0:
+            q = P @ q0
+        else:
+            q = P @ X[t - 1]
+        for i in range(n):
+            R[i] += sign * q[i]
+            s[i] += pi[i]
+        last[t] = 2.0 * r.max() - 1.0
+        gap[t] = 2.0 * (P @ (s / (t + 1))).max() - 1.0
+
+
 def spo_selfplay(P: Any, T: int, *, eta: float = 1.0, schedule: str = "anytime",
-                 pi0: Any = None) -> GameResult:
+                 pi0: Any = None, opponent: str = "current",
+                 reward_sign: float = 1.0) -> GameResult:
     r"""Self-Play Preference Optimisation (Swamy et al. 2024) with exact win rates.
 
     One policy plays against itself: the reward of response :math:`a` at round :math:`t`
@@ -242,6 +298,24 @@ def spo_selfplay(P: Any, T: int, *, eta: float = 1.0, schedule: str = "anytime",
     updated by Hedge, :math:`\pi_{t+1}\propto\pi_0\exp(\eta_t\sum_{s\le t}P\pi_s)`. By the
     symmetry :math:`P^\top = 1 - P` this equals two-player Hedge on the preference game
     started from :math:`(\pi_0,\pi_0)`, and the average policy approaches the Minimax Winner.
+
+    Parameters
+    ----------
+    P : array_like(float, ndim=2)
+        Preference matrix.
+    T : int
+        Rounds.
+    eta : float, default 1
+        Step size.
+    schedule : {"anytime", "constant"}
+        ``"anytime"`` uses :math:`\eta_t = \eta/\sqrt t`.
+    pi0 : array_like, optional
+        Initial policy (default uniform).
+    opponent : {"current", "previous", "initial"}, default "current"
+        Whose win rate is the reward: the current policy (self-play); as planted
+        mistakes, the previous round's policy or the initial one.
+    reward_sign : float, default 1
+        Multiplies the reward (-1 plants a sign error: rewarded for losing).
 
     Returns
     -------
@@ -259,24 +333,17 @@ def spo_selfplay(P: Any, T: int, *, eta: float = 1.0, schedule: str = "anytime",
     T = check_int("T", T, min_value=1)
     eta = check_real("eta", eta, lower=0.0, lower_open=True)
     check_choice("schedule", schedule, ("constant", "anytime"))
+    check_choice("opponent", opponent, ("current", "previous", "initial"))
+    reward_sign = check_real("reward_sign", reward_sign)
     n = P.shape[0]
     lp0 = np.log(_check_mu(pi0, n))
     etas = np.full(T, eta) if schedule == "constant" else eta / np.sqrt(np.arange(1, T + 1))
-    R = np.zeros(n)
     X = np.empty((T, n))
     gap = np.empty(T)
     last = np.empty(T)
-    s = np.zeros(n)
-    for t in range(T):
-        z = lp0 + etas[t] * R
-        e = np.exp(z - z.max())
-        pi = e / e.sum()
-        X[t] = pi
-        r = P @ pi
-        R += r
-        s += pi
-        last[t] = 2.0 * r.max() - 1.0
-        gap[t] = 2.0 * (P @ (s / (t + 1))).max() - 1.0
+    code = ("current", "previous", "initial").index(opponent)
+    _spo_kernel(np.ascontiguousarray(P), lp0, etas, code, reward_sign, X, gap, last)
     return GameResult(method="spo_selfplay", x=X, y=X, x_avg=X.mean(axis=0),
                       y_avg=X.mean(axis=0), gap=gap, last_gap=last,
-                      params={"eta": eta, "schedule": schedule})
+                      params={"eta": eta, "schedule": schedule, "opponent": opponent,
+                              "reward_sign": reward_sign})
