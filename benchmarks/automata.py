@@ -1,12 +1,22 @@
 """Benchmark provable.automata against AALpy.
 
-Prints (1) wall time and query counts of L* (Rivest–Schapire counterexample processing
-on both sides) and KV on random minimal DFAs with n in {50, 200, 500}, k in {2, 10},
-with exact equivalence oracles; (2) batch acceptance throughput (words/s, symbols/s) of
-the numba kernel (and torch when available) against a Python loop.
+Prints (1) membership / output queries, wall time and peak traced memory of native
+Mealy (and Moore / DFA) L* and KV on published models (TLS servers, Bluetooth LE
+devices, MQTT brokers, TCP stacks from AALpy's DotModels; the BitVise SSH server from
+LearnLib; shipped in tests/automata/data) against AALpy's native learners
+(``run_Lstar`` / ``run_KV``, ``cex_processing='rs'``, ``PerfectKnowledgeEqOracle``, its
+default ``CacheSUL``); (2) the same for DFAs: L* and KV on random minimal DFAs with n in
+{50, 200, 500}, k in {2, 10}, exact equivalence oracles; (3) batch acceptance throughput
+(words/s, symbols/s) of the numba kernel (and torch when available) against a Python
+loop.
+
+Time: median wall time of the repetitions, without tracing. Memory: ``tracemalloc``
+peak of one more run of each learner (Python and numpy allocations made during the
+run; the models and the compiled kernels exist before it), in the same process.
 
     python benchmarks/automata.py            # full
-    python benchmarks/automata.py --quick    # n in {50, 200}, smaller batches
+    python benchmarks/automata.py --quick    # one repetition, n in {50, 200}
+    python benchmarks/automata.py --real     # the published models only
 """
 
 from __future__ import annotations
@@ -15,6 +25,8 @@ import argparse
 import platform
 import statistics
 import time
+import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
@@ -71,6 +83,89 @@ def learners(ns: list[int], ks: list[int], reps: int) -> None:
                       flush=True)
 
 
+DATA = Path(__file__).resolve().parent.parent / "tests" / "automata" / "data"
+REAL = ["BitVise.dot", "tcp_server_windows_trans.dot", "TCP_Linux_Client.dot",
+        "mosquitto__two_client_will_retain.dot", "VerneMQ__two_client_will_retain.dot",
+        "NSS_3.17.4_server_regular.dot", "OpenSSL_1.0.2_server_regular.dot",
+        "RSA_BSAFE_C_4.0.4_server_regular.dot", "miTLS_0.1.3_server_regular.dot",
+        "CC2650.dot", "cc2652r1.dot", "CYBLE-416045-02.dot", "nRF52832.dot",
+        "mooreModel.dot", "tomita_3.dot"]
+KIND = {am.DFA: "dfa", am.MealyMachine: "mealy", am.MooreMachine: "moore"}
+
+
+def _traced(fn):  # type: ignore[no-untyped-def]
+    tracemalloc.start()
+    try:
+        out = fn()
+        return out, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _real_mine(alg: str, target):  # type: ignore[no-untyped-def]
+    res = (am.lstar if alg == "lstar" else am.kv)(am.Teacher.from_model(target))
+    if not am.equivalent(res.model, target)[0]:
+        raise RuntimeError("provable learned a wrong model")
+    return res.membership_queries, res.equivalence_queries
+
+
+def _real_aalpy(alg: str, target):  # type: ignore[no-untyped-def]
+    from aalpy.learning_algs import run_KV, run_Lstar
+    from aalpy.oracles import PerfectKnowledgeEqOracle
+    from aalpy.SULs import AutomatonSUL
+    a = am.to_aalpy(target)
+    alphabet = list(target.alphabet)
+    sul = AutomatonSUL(a)
+    eq = PerfectKnowledgeEqOracle(alphabet, sul, a)
+    fn = run_Lstar if alg == "lstar" else run_KV
+    hyp, info = fn(alphabet, sul, eq, KIND[type(target)], cex_processing="rs",
+                   return_data=True, print_level=0)
+    if not am.equivalent(am.from_aalpy(hyp, alphabet), target)[0]:
+        raise RuntimeError("AALpy learned a wrong model")
+    return info["queries_learning"], info["learning_rounds"]
+
+
+def real_models(reps: int) -> list[tuple]:
+    """Native learning of published models against AALpy; returns the table rows."""
+    warm = am.read_dot(DATA / "coffee_mealy.dot")
+    for fn in (am.lstar, am.kv):  # load the numba kernels from their on-disk cache
+        fn(am.Teacher.from_model(warm))
+        fn(am.Teacher.from_model(am.read_dot(DATA / "coffee_moore.dot")))
+        fn(am.Teacher.from_dfa(am.random_dfa(5, 2, seed=0)))
+    print(f"\n## Published models (exact oracles; median wall time of {reps}; "
+          "tracemalloc peak of one run)\n")
+    print("| model | kind | n | k | alg | provable MQ | AALpy MQ | MQ ratio | provable s | "
+          "AALpy s | time ratio | provable MiB | AALpy MiB | memory ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for name in REAL:
+        target = am.read_dot(DATA / name)
+        for alg in ("lstar", "kv"):
+            tm, ta = [], []
+            _real_mine(alg, target)  # one untimed run each (first-call costs)
+            _real_aalpy(alg, target)
+            for _ in range(reps):
+                t = time.perf_counter()
+                qm, _ = _real_mine(alg, target)
+                tm.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                qa, _ = _real_aalpy(alg, target)
+                ta.append(time.perf_counter() - t)
+            _, mm = _traced(lambda a=alg, m=target: _real_mine(a, m))
+            _, ma = _traced(lambda a=alg, m=target: _real_aalpy(a, m))
+            sm, sa = statistics.median(tm), statistics.median(ta)
+            row = (name.removesuffix(".dot"), KIND[type(target)], target.n_states,
+                   target.n_symbols, alg, qm, qa, sm, sa, mm / 2**20, ma / 2**20)
+            rows.append(row)
+            print(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} | {alg} | {qm} | {qa} | "
+                  f"{qm / qa:.2f} | {sm:.4f} | {sa:.4f} | {sm / sa:.2f} | {row[9]:.2f} | "
+                  f"{row[10]:.2f} | {row[9] / row[10]:.2f} |", flush=True)
+    worst = {i: max(r[i] / r[i + 1] for r in rows) for i in (5, 7, 9)}
+    print(f"\nWorst provable/AALpy ratio: membership queries {worst[5]:.2f}, time "
+          f"{worst[7]:.2f}, peak traced memory {worst[9]:.2f}.")
+    return rows
+
+
 def throughput(B: int, L: int) -> None:
     d = am.random_dfa(200, 4, seed=0)
     rng = np.random.default_rng(0)
@@ -125,9 +220,16 @@ def throughput(B: int, L: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="n in {50, 200}, smaller batches")
+    ap.add_argument("--real", action="store_true", help="the published models only")
     args = ap.parse_args()
+    from importlib.metadata import version
+
     import aalpy  # noqa: F401  (fail early when missing)
-    print(f"python {platform.python_version()}, numpy {np.__version__}")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, AALpy "
+          f"{version('aalpy')}")
+    real_models(1 if args.quick else 5)
+    if args.real:
+        return
     if args.quick:
         learners([50, 200], [2, 10], reps=1)
         throughput(20_000, 100)

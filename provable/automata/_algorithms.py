@@ -217,19 +217,23 @@ def equivalent(a: M, b: M) -> tuple[bool, Any]:
 
 def _equivalent_codes(a: _Machine, b: _Machine) -> tuple[bool, np.ndarray]:
     from provable.automata._kernels import _product_bfs
-    la, ea = _labels(a)
-    lb, eb = _labels(b)
-    if not isinstance(a, DFA):  # joint output codes
-        if isinstance(a, MooreMachine):
-            table: dict = {}
-            la = np.array([table.setdefault(o, len(table)) for o in a.outputs], dtype=np.int64)
-            lb = np.array([table.setdefault(o, len(table)) for o in b.outputs], dtype=np.int64)
-        else:
-            table = {}
-            ea = np.array([[table.setdefault(o, len(table)) for o in row] for row in a.outputs],
-                          dtype=np.int64)
-            eb = np.array([[table.setdefault(o, len(table)) for o in row] for row in b.outputs],
-                          dtype=np.int64)
+    if isinstance(a, DFA):
+        la, ea = _labels(a)
+        lb, eb = _labels(b)
+    elif isinstance(a, MooreMachine):  # joint output codes
+        table: dict = {}
+        la = np.array([table.setdefault(o, len(table)) for o in a.outputs], dtype=np.int64)
+        lb = np.array([table.setdefault(o, len(table)) for o in b.outputs], dtype=np.int64)
+        ea = np.zeros(a.delta.shape, dtype=np.int64)
+        eb = np.zeros(b.delta.shape, dtype=np.int64)
+    else:
+        table = {}
+        ea = np.array([[table.setdefault(o, len(table)) for o in row] for row in a.outputs],
+                      dtype=np.int64)
+        eb = np.array([[table.setdefault(o, len(table)) for o in row] for row in b.outputs],
+                      dtype=np.int64)
+        la = np.zeros(a.n_states, dtype=np.int64)
+        lb = np.zeros(b.n_states, dtype=np.int64)
     return _product_bfs(a.delta, a.start, la, ea, b.delta, b.start, lb, eb)
 
 

@@ -111,34 +111,44 @@ def lstar_output(teacher: Teacher, counters: Any, max_rounds: int | None,
 
     add_rows([()] + [(a,) for a in range(k)])
 
+    keys: dict[Word, tuple] = {}  # row tuples, dropped when columns are added
+
+    def key(u: Word) -> tuple:
+        r = keys.get(u)
+        if r is None:
+            r = keys[u] = tuple(rows[u])
+        return r
+
     def close() -> None:
+        keys.clear()
+        srows = {key(s) for s in S}
+        pending = [s + (a,) for s in S for a in range(k)]
         while True:
-            srows = {tuple(rows[s]) for s in S}
             new: list[Word] = []
-            for s in S:
-                for a in range(k):
-                    u = s + (a,)
-                    if u in S_set:
-                        continue
-                    r = tuple(rows[u])
-                    if r not in srows:
-                        srows.add(r)
-                        new.append(u)
+            for u in pending:
+                if u in S_set:
+                    continue
+                r = key(u)
+                if r not in srows:
+                    srows.add(r)
+                    new.append(u)
             if not new:
                 return
             S.extend(new)
             S_set.update(new)
-            add_rows([u + (a,) for u in new for a in range(k)])
+            pending = [u + (a,) for u in new for a in range(k)]
+            add_rows(pending)
 
     def hypothesis() -> Any:
-        idx = {tuple(rows[s]): i for i, s in enumerate(S)}
-        delta = np.array([[idx[tuple(rows[s + (a,)])] for a in range(k)] for s in S],
+        idx = {key(s): i for i, s in enumerate(S)}
+        delta = np.array([[idx[key(s + (a,))] for a in range(k)] for s in S],
                          dtype=np.int64)
         vals = mq._values
         if mealy:
             outs = [[vals[rows[s][a]] for a in range(k)] for s in S]
-            return MealyMachine(delta, outs, 0, teacher.alphabet)
-        return MooreMachine(delta, [vals[rows[s][0]] for s in S], 0, teacher.alphabet)
+            return MealyMachine._trusted(delta, outs, 0, teacher.alphabet)
+        return MooreMachine._trusted(delta, [vals[rows[s][0]] for s in S], 0,
+                                     teacher.alphabet)
 
     rounds, sizes = 0, []
     pending: Word | None = None
@@ -268,9 +278,9 @@ def kv_output(teacher: Teacher, counters: Any, max_rounds: int | None,
                          dtype=np.int64)
         vals = mq._values
         if mealy:
-            return MealyMachine(delta, [[vals[c] for c in tr_out[q]] for q in range(n)], 0,
-                                teacher.alphabet)
-        return MooreMachine(delta, [vals[c] for c in st_out], 0, teacher.alphabet)
+            return MealyMachine._trusted(delta, [[vals[c] for c in tr_out[q]] for q in range(n)],
+                                         0, teacher.alphabet)
+        return MooreMachine._trusted(delta, [vals[c] for c in st_out], 0, teacher.alphabet)
 
     rounds, sizes = 0, []
     pending: Word | None = None

@@ -471,6 +471,21 @@ class MooreMachine(_Machine):
                 raise InvalidModel(f"outputs[{i}]={o!r} is not hashable") from e
         object.__setattr__(self, "outputs", outs)
 
+    @classmethod
+    def _trusted(cls, delta: np.ndarray, outputs: Sequence[Hashable], start: int,
+                 alphabet: Alphabet) -> MooreMachine:
+        """Unvalidated constructor for tables the library built itself (the learners'
+        hypotheses): ``delta`` int64 ``(n, k)`` with states in ``[0, n)``, ``outputs`` n
+        hashable values, ``alphabet`` an :class:`Alphabet` of ``k`` symbols."""
+        d = np.ascontiguousarray(delta, dtype=np.int64)
+        d.setflags(write=False)
+        self = object.__new__(cls)
+        object.__setattr__(self, "delta", d)
+        object.__setattr__(self, "start", int(start))
+        object.__setattr__(self, "alphabet", alphabet)
+        object.__setattr__(self, "outputs", tuple(outputs))
+        return self
+
     def __repr__(self) -> str:
         return (f"MooreMachine(n_states={self.n_states}, alphabet={self.alphabet!r}, "
                 f"start={self.start})")
@@ -536,6 +551,20 @@ class MealyMachine(_Machine):
                     raise InvalidModel(f"outputs[{q}][{a}]={o!r} is not hashable") from e
             table.append(row)
         object.__setattr__(self, "outputs", tuple(table))
+
+    @classmethod
+    def _trusted(cls, delta: np.ndarray, outputs: Sequence[Sequence[Hashable]], start: int,
+                 alphabet: Alphabet) -> MealyMachine:
+        """Unvalidated constructor for tables the library built itself (the learners'
+        hypotheses): ``outputs`` n rows of k hashable values."""
+        d = np.ascontiguousarray(delta, dtype=np.int64)
+        d.setflags(write=False)
+        self = object.__new__(cls)
+        object.__setattr__(self, "delta", d)
+        object.__setattr__(self, "start", int(start))
+        object.__setattr__(self, "alphabet", alphabet)
+        object.__setattr__(self, "outputs", tuple(tuple(r) for r in outputs))
+        return self
 
     def __repr__(self) -> str:
         return (f"MealyMachine(n_states={self.n_states}, alphabet={self.alphabet!r}, "

@@ -118,12 +118,12 @@ class MembershipOracle(ABC):
         self.resets = 0
         self._init_trie()
 
-    def _init_trie(self, cap: int = 1024) -> None:
+    def _init_trie(self, cap: int = 64) -> None:
         self._k = len(self.alphabet)
         self._par = np.zeros(cap, dtype=np.int32)
         self._sym = np.zeros(cap, dtype=np.int32)
         self._label = np.full(cap, -1, dtype=self._label_dtype)
-        bits = 11
+        bits = 7
         self._tab = np.full(1 << bits, -1, dtype=np.int32)
         self._shift = 64 - bits
         self._size = 1
@@ -153,7 +153,7 @@ class MembershipOracle(ABC):
                 arr[:cap] = old
                 setattr(self, name, arr)
         if 10 * need > 7 * self._tab.shape[0]:
-            bits = max(int(math.ceil(math.log2(need / 0.7))), 11)
+            bits = max(int(math.ceil(math.log2(need / 0.7))), 7)
             while 10 * need > 7 * (1 << bits):
                 bits += 1
             self._tab = np.full(1 << bits, -1, dtype=np.int32)
@@ -693,8 +693,41 @@ class ExactOracle(EquivalenceOracle):
         if hypothesis.alphabet != self.target.alphabet:
             raise InvalidArgument(f"hypothesis.alphabet={hypothesis.alphabet!r} differs from "
                                   f"target.alphabet={self.target.alphabet!r}")
-        found, w = _equivalent_codes(hypothesis, self.target)
+        if isinstance(hypothesis, DFA):
+            found, w = _equivalent_codes(hypothesis, self.target)
+        else:  # the target's output codes are computed once
+            found, w = self._output_product(hypothesis)
         return tuple(w.tolist()) if found else None
+
+
+    def _output_product(self, hyp: Any) -> tuple[bool, np.ndarray]:
+        t = self.target
+        if not hasattr(self, "_codes"):
+            self._codes: dict = {}
+            c = self._codes
+            if isinstance(t, MealyMachine):
+                self._tlab = np.zeros(t.n_states, dtype=np.int64)
+                self._telab = np.array([[c.setdefault(o, len(c)) for o in row]
+                                        for row in t.outputs], dtype=np.int64)
+            else:
+                self._tlab = np.array([c.setdefault(o, len(c)) for o in t.outputs],
+                                      dtype=np.int64)
+                self._telab = np.zeros(t.delta.shape, dtype=np.int64)
+        c = self._codes
+        n = len(c)
+
+        def code(o: Any) -> int:
+            v = c.get(o)
+            return n if v is None else v  # an output the target never emits
+
+        if isinstance(hyp, MealyMachine):
+            lab = np.zeros(hyp.n_states, dtype=np.int64)
+            elab = np.array([[code(o) for o in row] for row in hyp.outputs], dtype=np.int64)
+        else:
+            lab = np.array([code(o) for o in hyp.outputs], dtype=np.int64)
+            elab = np.zeros(hyp.delta.shape, dtype=np.int64)
+        return _kernels()._product_bfs(hyp.delta, hyp.start, lab, elab, t.delta, t.start,
+                                       self._tlab, self._telab)
 
 
 class _TestingOracle(EquivalenceOracle):
