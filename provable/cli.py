@@ -61,6 +61,10 @@ class Format(str, Enum):
 
 _STYLE = {"holds": "green", "violated": "bold red", "inconclusive": "yellow",
           "error": "bold magenta", "missing": "bold red"}
+#: a negative control is meant to be rejected: ``violated`` is its correct outcome (no
+#: colour); one that holds, or is missing, is what needs attention
+_CONTROL_STYLE = {"holds": "bold red", "violated": "", "inconclusive": "yellow",
+                  "error": "bold magenta", "missing": "bold red"}
 
 _OutOption = Annotated[Path, typer.Option("--out", "-o", help="Report directory.")]
 _LoadOption = Annotated[list[str] | None, typer.Option(
@@ -82,11 +86,11 @@ def _fail(err: Console, message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _status(s: Any) -> Any:
+def _status(s: Any, control: bool = False) -> Any:
     from rich.text import Text
 
     s = "—" if s is None else str(s)
-    return Text(s, style=_STYLE.get(s, ""))
+    return Text(s, style=(_CONTROL_STYLE if control else _STYLE).get(s, ""))
 
 
 def _version_callback(value: bool) -> None:
@@ -184,7 +188,7 @@ def verify(
         ctrl = v.get("control")
         cs = ctrl.get("status") if isinstance(ctrl, dict) else (
             "—" if v.get("status") in ("inconclusive", "error") else "missing")
-        table.add_row(Text(str(v.get("claim"))), _status(v.get("status")), _status(cs),
+        table.add_row(Text(str(v.get("claim"))), _status(v.get("status")), _status(cs, control=True),
                       Text(_report._measured(v)), Text(_report._seconds(v)))
     console.print(table)
 

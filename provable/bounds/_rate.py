@@ -17,7 +17,8 @@ from provable.bounds._printing import NOTATION_LATEX, NOTATION_TEXT, to_latex, t
 from provable.bounds._variables import CATALOGUE, Variable
 from provable.errors import InvalidArgument, InvalidModel, InvalidType, NotSupported, UnknownName
 
-__all__ = ["Rate", "Growth", "Comparison", "compare", "KINDS", "QUANTITIES", "SETTINGS"]
+__all__ = ["Rate", "Growth", "Comparison", "compare", "KINDS", "QUANTITIES", "SETTINGS",
+           "MEASURES"]
 
 KINDS = ("upper", "lower", "exact", "requirement")
 QUANTITIES = (
@@ -30,6 +31,12 @@ SETTINGS = (
     "policy gradient", "RLHF", "automata", "diffusion", "submodular", "sequence models",
     "online algorithms", "exploration",
 )
+#: default :attr:`Rate.measure` (an axis label) of each quantity
+MEASURES = {"regret": "regret", "sample complexity": "samples",
+            "convergence": "error", "query complexity": "queries",
+            "approximation ratio": "approximation ratio",
+            "competitive ratio": "competitive ratio", "iteration count": "iterations",
+            "time complexity": "time", "divergence": "divergence"}
 _CONSTANTS = ("explicit", "hidden")
 _NOTATIONS = tuple(NOTATION_TEXT)
 
@@ -129,6 +136,10 @@ class Rate:
         Representative values overriding the variables' ``typical``.
     note : str or None
         Remarks (hidden constants, the regime where the bound holds, …).
+    measure : str or None
+        What the bound bounds, as an axis label (``"regret"``, ``"KL to the regularised
+        Nash equilibrium"``, ``"membership queries"``); default from ``quantity``
+        (:data:`MEASURES`).
 
     Examples
     --------
@@ -154,7 +165,7 @@ class Rate:
                  constants: str = "hidden", monotone: Iterable[str] = (),
                  constraints: Iterable[Any] = (), lower_bound: str | None = None,
                  notation: str | None = None, typical: Mapping[str, float] | None = None,
-                 note: str | None = None) -> None:
+                 note: str | None = None, measure: str | None = None) -> None:
         if not isinstance(id, str) or not id:
             raise InvalidModel(f"id={id!r}, expected a non-empty string")
         self.id = id
@@ -171,6 +182,10 @@ class Rate:
         self.explicit = None if explicit is None else sp.sympify(explicit)
         self.forms: dict[str, sp.Expr] = {k: sp.sympify(v) for k, v in (forms or {}).items()}
         self.convention = convention
+        if measure is not None and (not isinstance(measure, str) or not measure.strip()):
+            raise InvalidType(f"measure={measure!r} for rate {id!r}, expected a non-empty "
+                              "string (an axis label)")
+        self.measure = measure or MEASURES[self.quantity]
         self.assumptions = tuple(assumptions)
         self.constraints = tuple(constraints)
         self.lower_bound = lower_bound
@@ -573,7 +588,7 @@ class Rate:
             constraints=[c.subs(mapping) for c in self.constraints],
             lower_bound=None, notation=self.notation,
             typical={k: t for k, t in self.typical.items() if _sym(k) not in mapping},
-            note=self.note)
+            note=self.note, measure=self.measure)
 
     # ---------------------------------------------------------------- output
     def _names(self) -> dict[sp.Symbol, str]:
@@ -623,7 +638,8 @@ class Rate:
             "variables": {n: v.to_dict() for n, v in self.variables.items()},
             "convention": self.convention, "assumptions": list(self.assumptions),
             "monotone": list(self.monotone), "lower_bound": self.lower_bound,
-            "note": self.note, "citation": self.citation.to_dict(),
+            "note": self.note, "measure": self.measure,
+            "citation": self.citation.to_dict(),
         }
 
     def __repr__(self) -> str:

@@ -130,7 +130,8 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
                label: str = "user", *, control_offset: float = 0.25,
                min_decades: float = 1.0, boot_seed: int = 0, statistic: str = "mean",
                quantile: float = 0.9, deterministic: bool = False,
-               min_seeds: int = MIN_SEEDS, curve: bool = False) -> Verdict:
+               min_seeds: int = MIN_SEEDS, curve: bool = False,
+               quantity: str | None = None) -> Verdict:
     r"""Check that ``run(x, seed)`` grows like :math:`x^{\text{expected}}`.
 
     Runs ``run`` on every grid point and seed, takes the statistic the theorem
@@ -212,6 +213,9 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
         ``run`` returns the whole curve over the grid (one simulation per seed up to the
         largest grid point, read at every checkpoint) instead of one value per call.
         Its first parameter may be named ``var`` or ``var + "s"`` (``Ts``).
+    quantity : str, optional
+        What ``run`` returns, in words (``"regret"``, ``"KL to the target"``): the y-axis
+        of the verdict's plot (``verdict.data["quantity"]``).
 
     Returns
     -------
@@ -274,6 +278,9 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
     min_decades = check_real("min_decades", min_decades, lower=0.0)
     if not isinstance(curve, (bool, np.bool_)):
         raise InvalidType(f"curve={curve!r}, expected True or False")
+    if quantity is not None and (not isinstance(quantity, str) or not quantity.strip()):
+        raise InvalidType(f"quantity={quantity!r}, expected a non-empty string such as "
+                          "'regret'")
     _check_var(run, var, bool(curve))
     if not isinstance(label, str):
         raise InvalidType(f"label={label!r} has type {type(label).__name__}, expected str")
@@ -345,6 +352,8 @@ def check_rate(run: Callable[..., Any], grid: Sequence[float], var: str = "T",
                      statistic=statistic, quantile=quantile, deterministic=deterministic,
                      min_seeds=min_seeds)
     v["claim"] = label
+    if quantity is not None:
+        v["data"]["quantity"] = quantity
     v["seconds"] = time.perf_counter() - t0
     v["control"]["claim"] = f"{label} (control)"
     return v

@@ -39,7 +39,7 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 3
 REPORT_FILE = "report.md"
 RESULTS_FILE = "results.json"
 PLOTS_DIR = "plots"
-_PLOT_STYLE = 5  # bump when plot_rate changes, so that cached plots are redrawn
+_PLOT_STYLE = 6  # bump when plot_rate changes, so that cached plots are redrawn
 
 
 def _lookup(claim_id: str) -> Claim | None:
@@ -225,39 +225,71 @@ def figure_spec(x: Any, y: Any, *, xlabel: str, ylabel: str, logx: bool = False,
 
 
 def plot_figure(v: dict, path: str | os.PathLike) -> Path:
-    """Draw the ``data["figure"]`` of a non-rate verdict (see :func:`figure_spec`)."""
+    """Draw the ``data["figure"]`` of a non-rate verdict (see :func:`figure_spec`). On a
+    log y-axis an exact zero is marked and labelled at the floor of the axis."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spec_figure(v).savefig(path, dpi=110)
+    return path
+
+
+def spec_figure(v: dict) -> Any:
+    """The matplotlib ``Figure`` that :func:`plot_figure` saves."""
     from matplotlib.figure import Figure
 
     spec = v["data"]["figure"]
     x = np.asarray(spec["x"], float)
     ys = np.atleast_2d(np.asarray(spec["y"], float))
+    logy = bool(spec.get("logy"))
     fig = Figure(figsize=(6.0, 4.2), layout="constrained")
     ax = fig.subplots()
     for i, y in enumerate(ys):
-        ax.plot(x, y, spec.get("style", "o"), ms=4, alpha=0.8,
-                label=spec.get("label") if i == 0 and spec.get("label") else None)
+        ax.plot(x, np.where(y == 0, np.nan, y) if logy else y, spec.get("style", "o"), ms=4,
+                alpha=0.8, label=spec.get("label") if i == 0 and spec.get("label") else None)
     if spec.get("hline") is not None:
         ax.axhline(spec["hline"], ls="--", color="tab:red", label=spec.get("hline_label") or None)
     if spec.get("ref_y") is not None:
         ax.plot(x, spec["ref_y"], "--", color="tab:red", label=spec.get("ref_label") or None)
     if spec.get("logx"):
         ax.set_xscale("log")
-    if spec.get("logy"):
+    zeros = logy and bool(np.any(ys == 0))
+    if logy:
         ax.set_yscale("log")
+        if zeros:
+            if not np.any(ys > 0):
+                ax.set_ylim(1e-18, 1.0)
+            floor = ax.get_ylim()[0]
+            zx = np.concatenate([x[y == 0] for y in ys])
+            ax.plot(zx, np.full(zx.shape, floor), "v", color="black", ms=6, clip_on=False,
+                    label="exactly 0 (at the floor of the log axis)")
     ax.set_xlabel(spec.get("xlabel", ""))
     ax.set_ylabel(spec.get("ylabel", ""))
     ax.set_title(f"{v.get('claim', '')}: {v.get('status', '')}", fontsize=10)
     ax.grid(True, which="both", alpha=0.25)
-    if spec.get("label") or spec.get("hline_label") or spec.get("ref_label"):
+    if spec.get("label") or spec.get("hline_label") or spec.get("ref_label") or zeros:
         ax.legend(fontsize=8, loc="best")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    return path
+    return fig
 
 
 _STATUS_COLOURS = {"holds": "#2e7d32", "violated": "#c62828", "inconclusive": "#ef8f00",
                    ERROR: "0.45"}
+#: a negative control is meant to be rejected: ``violated`` is its correct outcome and is
+#: drawn in a quiet colour; a control that holds (or is missing) is what needs attention
+_CONTROL_COLOURS = {"violated": "#607d8b", "holds": "#c62828", "inconclusive": "#ef8f00",
+                    "missing": "#c62828", ERROR: "0.45"}
+
+
+def status_colour(status: Any, control: bool = False) -> str:
+    """Colour of a status: red only for what needs attention (a violated claim, a control
+    that was not rejected), a quiet grey-blue for a control correctly ``violated``.
+
+    Examples
+    --------
+    >>> status_colour("violated"), status_colour("violated", control=True)
+    ('#c62828', '#607d8b')
+    """
+    table = _CONTROL_COLOURS if control else _STATUS_COLOURS
+    return table.get(str(status), "0.5")
 
 
 def statistic_label(v: dict) -> str:
@@ -317,6 +349,9 @@ def _top_fit(v: dict) -> tuple[float, tuple[float, float], tuple[float, float] |
 
 
 def _rate_quantity(v: dict) -> str:
+    """The y-axis of a rate plot: ``data["quantity"]`` (``check_rate(quantity=...)``),
+    else what the claim's rate bounds (:attr:`provable.bounds.Rate.measure`: regret, KL
+    to the equilibrium, membership queries, …), else ``"measured value"``."""
     c = _lookup(str(v.get("claim", "")))
     data = v.get("data") or {}
     if data.get("quantity"):
@@ -325,10 +360,10 @@ def _rate_quantity(v: dict) -> str:
         try:
             from provable import bounds
 
-            return bounds.get(c.rate_id).quantity
+            return bounds.get(c.rate_id).measure
         except Exception:  # noqa: BLE001 - a label must never lose a plot
-            return "measured"
-    return "measured"
+            return "measured value"
+    return "measured value"
 
 
 def plot_rate(v: dict, path: str | os.PathLike) -> Path:
@@ -348,6 +383,14 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
     -------
     pathlib.Path
     """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rate_figure(v).savefig(path, dpi=110)
+    return path
+
+
+def rate_figure(v: dict) -> Any:
+    """The matplotlib ``Figure`` that :func:`plot_rate` saves."""
     from matplotlib.figure import Figure
 
     data = v["data"]
@@ -416,11 +459,24 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
                         label=f"threshold: rate {side} {b:.3g} per unit {expo[1]}" if expo
                         else f"threshold: slope {side} {b:.3g}")
     ctrl = v.get("control")
-    if isinstance(ctrl, dict) and "ys" in (ctrl.get("data") or {}):
-        cy = np.atleast_2d(np.asarray(ctrl["data"]["ys"], float))
-        if cy.shape[1] == xs.size and np.all(cy > 0):
-            ax.plot(px(xs), cy.mean(axis=0), "x", color="tab:orange",
-                    label="planted wrong algorithm (control)")
+    if isinstance(ctrl, dict):
+        cst = ctrl.get("status", "—")
+        cdata = ctrl.get("data") or {}
+        ce = ctrl.get("expected")
+        if "ys" in cdata:      # the data of a planted wrong algorithm
+            cy = np.atleast_2d(np.asarray(cdata["ys"], float))
+            if cy.shape[1] == xs.size:
+                cm = cy.mean(axis=0)
+                ok = np.isfinite(cm) & (cm > 0)
+                ax.plot(px(xs[ok]), cm[ok], "x", color="tab:orange", ms=6,
+                        label=f"control: planted wrong algorithm, mean ({cst})")
+        elif isinstance(ce, (int, float)) and not isinstance(ce, bool) and math.isfinite(ce):
+            side = {"upper": "≤", "lower": "≥"}.get(str(data.get("rate_kind")), "=")
+            ax.plot(px(full), line(float(ce), inside, full), "-.", lw=1.2,
+                    color=status_colour(cst, control=True),
+                    label=(f"control: rate {side} {float(ce):.3g} per unit {expo[1]}" if expo
+                           else f"control: slope {side} {float(ce):.3g}")
+                    + f", a false statement ({cst})")
     if not expo:
         ax.set_xscale("log")
     ax.set_yscale("log")
@@ -430,10 +486,7 @@ def plot_rate(v: dict, path: str | os.PathLike) -> Path:
                  color=_STATUS_COLOURS.get(str(v.get("status")), "black"))
     ax.grid(True, which="both", alpha=0.25)
     ax.legend(fontsize=7.5, loc="best")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    return path
+    return fig
 
 
 _ALL_PASS = re.compile(r"all (\d+) cases? pass")
@@ -507,7 +560,16 @@ def _outcome_meaning(v: dict) -> str:
 def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
     """A pass/fail picture for a verdict with neither rate data nor a figure: the claim's
     number and its negative control's, against the threshold that decides them (the
-    tolerance of an identity, "every case passes" for a property)."""
+    tolerance of an identity, "every case passes" for a property). An exact zero
+    residual is marked and labelled at the floor of the log axis."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    outcome_figure(v).savefig(path, dpi=110)
+    return path
+
+
+def outcome_figure(v: dict) -> Any:
+    """The matplotlib ``Figure`` that :func:`plot_outcome` saves."""
     from matplotlib.figure import Figure
 
     kind = outcome_kind(v)
@@ -516,6 +578,7 @@ def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
     fig = Figure(figsize=(6.4, 1.3 + 0.55 * len(rows)), layout="constrained")
     ax = fig.subplots()
     vals = []
+    zeros: list[int] = []
     for i, (name, w) in enumerate(rows):
         m = w.get("measured")
         try:
@@ -527,12 +590,14 @@ def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
             val = math.nan if frac is None else frac
             m = val
         vals.append(val)
-        colour = _STATUS_COLOURS.get(str(w.get("status")), "0.5")
-        if kind == "residual":
-            val = max(val, 1e-300) if math.isfinite(val) else val
+        colour = status_colour(w.get("status"), control=name == "control")
+        zero = kind == "residual" and val == 0.0
+        if zero:   # an exact zero has no place on a log axis: a marked stub at its floor
+            zeros.append(i)
+            val = math.nan
         ax.barh(i, val if math.isfinite(val) else 0.0, color=colour, height=0.55)
-        ax.text(1.01, i, f"{name}: {w.get('status')} ({_num(m)})", va="center",
-                transform=ax.get_yaxis_transform(), fontsize=8)
+        ax.text(1.01, i, f"{name}: {w.get('status')} ({'exactly 0' if zero else _num(m)})",
+                va="center", transform=ax.get_yaxis_transform(), fontsize=8)
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
     ax.invert_yaxis()
     if kind == "residual":
@@ -543,6 +608,10 @@ def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
             ax.set_xlim(min(finite) / 30, max(finite) * 30)
         if tol > 0:
             ax.axvline(tol, color="black", ls=":", lw=1.4, label=f"tolerance {tol:.3g}")
+        if zeros:
+            lo = ax.get_xlim()[0]
+            ax.plot([lo] * len(zeros), zeros, marker=">", ls="none", color="black", ms=7,
+                    label="exactly 0 (at the left edge of the log axis)", clip_on=False)
         ax.set_xlabel("largest residual |lhs − rhs| (holds when ≤ tolerance)")
     elif kind == "cases":
         ax.set_xlim(0, 1.05)
@@ -558,10 +627,7 @@ def plot_outcome(v: dict, path: str | os.PathLike) -> Path:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="lower right")
     ax.grid(True, axis="x", which="both", alpha=0.25)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    return path
+    return fig
 
 
 def _projected(v: dict) -> tuple[float, float] | None:
@@ -653,14 +719,13 @@ def _section(v: dict, c: Claim | None, plot: str | None, plot_error: str | None)
         src = f"**Source.** {cit.short()}, *{cit.title}*"
         if cit.url():
             src += f", [arXiv:{cit.arxiv}]({cit.url()})"
-        src += f" (origin: {cit.origin}"
-        src += f", seed file `{cit.seed_file}`)" if cit.seed_file else ")"
         lines += [src + ".", ""]
         if cit.seed_text:
-            lines += ["**Seed text (verbatim).**", ""]
+            lines += ["**Abstract (verbatim).**", ""]
             lines += ["> " + ln for ln in cit.seed_text.splitlines()] + [""]
         if cit.restored:
-            lines += ["**Restored text.**", ""]
+            lines += ["**Restored statement** (symbols the abstract's text lost put back).",
+                      ""]
             lines += ["> " + ln for ln in cit.restored.splitlines()] + [""]
         if cit.note:
             lines += [f"**Note.** {cit.note}", ""]

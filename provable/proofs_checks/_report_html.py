@@ -20,7 +20,6 @@ from typing import Any
 
 from provable.proofs_checks._claim import Claim
 from provable.proofs_checks._report import (
-    _STATUS_COLOURS,
     _anchor,
     _control_status,
     _expected,
@@ -30,6 +29,7 @@ from provable.proofs_checks._report import (
     is_rate,
     plot_forest,
     statistic_label,
+    status_colour,
     unique_anchors,
 )
 from provable.proofs_checks._verdict import ERROR, STATUSES
@@ -62,8 +62,8 @@ def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _badge(status: Any) -> str:
-    colour = _STATUS_COLOURS.get(str(status), "#777")
+def _badge(status: Any, control: bool = False) -> str:
+    colour = status_colour(status, control=control)
     if not isinstance(colour, str) or not colour.startswith("#"):
         colour = "#777"
     return f'<span class="status" style="background:{colour}">{_e(status)}</span>'
@@ -103,9 +103,9 @@ def _line_statement(v: dict, c: Claim | None) -> list[tuple[str, str]]:
         src += f' (<a href="{_e(cit.url())}">arXiv:{_e(cit.arxiv)}</a>)'
     out = [("Statement", _e(c.statement)), ("Paper", src)]
     if cit.seed_text:
-        out.append(("Seed text (verbatim)", f"<blockquote>{_e(cit.seed_text)}</blockquote>"))
+        out.append(("Abstract (verbatim)", f"<blockquote>{_e(cit.seed_text)}</blockquote>"))
     if cit.restored:
-        out.append(("Restored text", f"<blockquote>{_e(cit.restored)}</blockquote>"))
+        out.append(("Restored statement", f"<blockquote>{_e(cit.restored)}</blockquote>"))
     if c.design:
         out.append(("Experiment", _e(c.design)))
     if cit.note:
@@ -123,7 +123,8 @@ def _line_verdict(v: dict, c: Claim | None) -> list[tuple[str, str]]:
     ctrl = v.get("control")
     if isinstance(ctrl, dict):
         out.append(("Negative control",
-                    f"{_badge(ctrl.get('status'))} {_e(ctrl.get('reason', ''))}"))
+                    f"{_badge(ctrl.get('status'), control=True)} "
+                    f"{_e(ctrl.get('reason', ''))}"))
     elif v.get("status") not in ("inconclusive", ERROR):
         out.append(("Negative control", "missing: the experiment attached no control"))
     out.append(("Run", _e(f"budget {v.get('budget', '—')}, seed {v.get('seed', '—')}, "
@@ -216,7 +217,8 @@ def write_html(verdicts: Sequence[dict], claims: Sequence[Claim | None], out: Pa
             body.append(
                 f'<tr><td class="claim"><a href="#{_e(anchor)}">{_e(claim)}</a></td>'
                 f"<td>{_e(_expected(v))}</td><td>{_e(_measured(v))}</td><td>{_e(what)}</td>"
-                f"<td>{_badge(v.get('status'))}</td><td>{_e(_control_status(v))}</td>"
+                f"<td>{_badge(v.get('status'))}</td>"
+                f"<td>{_badge(_control_status(v), control=True)}</td>"
                 f"<td>{_e(_seconds(v))}</td></tr>")
         body.append("</table>")
         for v, c, plot, perr, anchor in zip(verdicts, claims, plots, plot_errors, anchors):

@@ -21,7 +21,7 @@ def rates() -> list[Rate]:
              quantity="query complexity", setting="automata", algorithm="L*",
              main_var="n", monotone=["n"], citation=angluin, convention=conv,
              note="At most n - 1 counterexamples, hence at most n equivalence queries."),
-        Rate("lstar.membership_queries", k * m * n ** 2,
+        Rate("lstar.membership_queries", k * m * n ** 2, measure="membership queries",
              explicit=(k + 1) * (n + m * (n - 1)) * n, constants="explicit", kind="upper",
              quantity="query complexity", setting="automata", algorithm="L*",
              main_var="n", monotone=["n", "m", "k"], citation=angluin, convention=conv,

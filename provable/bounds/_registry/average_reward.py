@@ -14,6 +14,7 @@ def rates() -> list[Rate]:
             "policy (gain within epsilon); t_mix bounds all total-variation mixing times")
     return [
         Rate("avg_reward.tmix", S * A * t_mix / eps ** 2, notation="Otilde", kind="upper",
+             measure="generative-model samples",
              quantity="sample complexity", setting="average-reward MDP",
              algorithm="Wang-Blanchet-Glynn estimator", main_var="t_mix",
              monotone=["t_mix", "S", "A"], lower_bound="avg_reward.tmix_lower",

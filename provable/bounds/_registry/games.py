@@ -20,12 +20,14 @@ def rates() -> list[Rate]:
                      "result.")
     return [
         Rate("optimistic_omd.gap", 1 / T, kind="upper", quantity="convergence",
+             measure="duality gap",
              setting="game", algorithm="optimistic OMD self-play (ONPO)", main_var="T",
              variables=[iters], citation=seed(**onpo),
              convention="duality gap of the averaged policy in the preference game after T "
                         "iterations", lower_bound=None,
              note="Constants hidden."),
         Rate("hedge_selfplay.gap", 1 / sp.sqrt(T), kind="upper", quantity="convergence",
+             measure="duality gap",
              setting="game", algorithm="OMD / Hedge self-play (previous result)",
              main_var="T", variables=[iters], citation=seed(**onpo),
              convention="duality gap of the averaged policy after T iterations",

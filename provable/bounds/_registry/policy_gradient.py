@@ -44,6 +44,7 @@ def rates() -> list[Rate]:
 
     return [
         Rate("softmax_pg.convergence", S * C / (c ** 2 * (1 - gamma) ** 6 * t),
+             measure="suboptimality V*(ρ) − V^πt(ρ)",
              explicit=16 * S * C / (c ** 2 * (1 - gamma) ** 6 * t), constants="explicit",
              kind="upper", quantity="convergence", setting="policy gradient",
              algorithm="softmax policy gradient (exact gradients)", main_var="t",
@@ -75,6 +76,7 @@ def rates() -> list[Rate]:
            "Improving over the previously known mathcal{O}(varepsilon^{-3}) complexity",
            pg_conv, "Prior result quoted in the abstract. " + pg_note),
         Rate("apg.convergence", 1 / T, kind="upper", quantity="convergence",
+             measure="distance to stationarity",
              setting="policy gradient", algorithm="Adaptive Policy Gradient (APG)",
              main_var="T", variables=[variable("T", "number of iterations")],
              citation=seed(text=apg_text, **apg), convention="convergence to a stationary policy",

@@ -12,6 +12,7 @@ def rates() -> list[Rate]:
     N, beta = syms("N beta")
     return [
         Rate("nash_mp.kl", (1 + 2 * beta) ** (-N / 2), kind="upper",
+             measure="KL to the regularised Nash equilibrium",
              quantity="convergence", setting="RLHF", algorithm="Nash Mirror Prox (Nash-MP)",
              main_var="N", typical={"N": 20},
              variables=[variable("N", "number of preference queries"),
