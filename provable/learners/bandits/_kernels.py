@@ -340,7 +340,8 @@ def _logbarrier_primal(w, out):
 @njit(cache=True, parallel=True)
 def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ring,
                     eta_scale, delay_adaptive, scale_free, env_keys, alg_keys, regret_out,
-                    pulls_out, loss_out, real_out, rec_arms, record):
+                    pulls_out, loss_out, real_out, rec_arms, record, mut, loss_power,
+                    delay_m2, strength_power):
     """Delayed log-barrier FTRL with a scale-free, delay-adaptive strength (the stand-in
     for Banker-OMD; see the module ``_simulate`` and the claim's citation note).
 
@@ -351,6 +352,12 @@ def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ri
     x_t = argmin <Lhat, x> / sigma_t - sum_i ln x_i over the simplex, Lhat the sum of the
     arrived importance-weighted losses. Without delay this is what Banker-OMD's loan
     from the previous round reduces to when sigma_t is non-decreasing.
+
+    Planted mistakes: ``mut`` is the shared mutation vector (``mut[2]`` forced
+    exploration exponent, ``mut[3]`` < 0.5 drops the importance weights; the bonus
+    entries do not apply), ``loss_power`` replaces the square in Q (|l|^p), and
+    ``delay_m2=False`` drops the factor M^2 on the accrued delay, and
+    ``strength_power`` replaces the square root in sigma_t (0: a constant strength).
     """
     n = env_keys.shape[0]
     K = means.shape[0]
@@ -379,20 +386,35 @@ def simulate_banker(means, gaps, scale, block, T, ckpt, arr_order, arr_start, ri
                 outstanding -= 1
                 narr += 1.0
                 l0 = buf_l[slot]
-                Q += l0 * l0
+                if loss_power == 2.0:
+                    Q += l0 * l0
+                else:
+                    Q += abs(l0) ** loss_power
                 if abs(l0) > M:
                     M = abs(l0)
-                lhat[buf_arm[slot]] += l0 / buf_x[slot]
+                if mut[3] > 0.5:
+                    lhat[buf_arm[slot]] += l0 / buf_x[slot]
+                else:
+                    lhat[buf_arm[slot]] += l0
             dcum += outstanding
             dd = dcum if delay_adaptive else 0.0
             if scale_free:
-                sig = eta_scale * math.sqrt((Q + M * M * dd) / (K * math.log(t + 2.0)))
+                m2 = M * M if delay_m2 else 1.0
+                base = (Q + m2 * dd) / (K * math.log(t + 2.0))
             else:
-                sig = eta_scale * math.sqrt((narr + dd) / (K * math.log(t + 2.0)))
+                base = (narr + dd) / (K * math.log(t + 2.0))
+            if strength_power == 0.5:
+                sig = eta_scale * math.sqrt(base)
+            elif strength_power == 0.0:
+                sig = eta_scale
+            else:
+                sig = eta_scale * base ** strength_power
             for i in range(K):
                 w[i] = lhat[i] / sig if sig > 0.0 else 0.0
             _logbarrier_primal(w, x)
             arm = _draw(x, _u01(akey, t))
+            if mut[2] > 0.0 and _u01(akey, (1 << 40) + t) < (t + 1.0) ** -mut[2]:
+                arm = min(int(_u01(akey, (1 << 41) + t) * K), K - 1)
             r = _reward(False, means, 0.0, scale, block, ekey, t, arm, K)
             loss = scale - r
             reg += gaps[arm]

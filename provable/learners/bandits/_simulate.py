@@ -46,7 +46,8 @@ ALGORITHMS: dict[str, tuple[dict[str, Any], str]] = {
     "exp3": ({"gamma": None}, "EXP3 (Auer et al. 2002b), gamma = min(1, sqrt(K ln K/((e-1)T)))"),
     "etc": ({"m": None}, "explore-then-commit: m pulls per arm round-robin, then the best mean"),
     "eps_greedy": ({"epsilon": 0.1}, "epsilon-greedy with a constant epsilon (linear regret)"),
-    "banker_omd": ({"eta_scale": 1.0, "delay_adaptive": True, "scale_free": True},
+    "banker_omd": ({"eta_scale": 1.0, "delay_adaptive": True, "scale_free": True,
+                    "loss_power": 2.0, "delay_m2": True, "strength_power": 0.5},
                    "delayed scale-free log-barrier FTRL, stand-in for Banker-OMD "
                    "(Huang, Dai & Huang 2023)"),
 }
@@ -191,7 +192,8 @@ def _mutation(mutation: Any, algorithm: str) -> np.ndarray:
         if k not in MUTATIONS:
             raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
                                   f"{sorted(MUTATIONS)}")
-    if algorithm == "banker_omd" and any(mutation[k] != MUTATIONS[k][0] for k in mutation):
+    if algorithm == "banker_omd" and any(mutation[k] != MUTATIONS[k][0] for k in mutation
+                                         if k in ("bonus_scale", "bonus_power")):
         raise NotSupported("mutation= is not implemented for algorithm='banker_omd'")
     if not 0.0 <= vec[2] or vec[1] <= 0.0:
         raise InvalidArgument(f"mutation={mutation!r}: expected forced_exploration >= 0 and "
@@ -300,7 +302,9 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
         t0 = time.perf_counter()
         _k.simulate_banker(means, gaps, float(instance.scale), int(instance.block), T, ckpt,
                            order, start, ring, eta, opts["delay_adaptive"], opts["scale_free"], env_keys, alg_keys,
-                           regret, pulls, loss_tot, realized, rec_a, bool(record))
+                           regret, pulls, loss_tot, realized, rec_a, bool(record), mut,
+                           float(opts["loss_power"]), bool(opts["delay_m2"]),
+                           float(opts["strength_power"]))
         secs = time.perf_counter() - t0
         res = BanditResult(algorithm=algorithm, options=opts, instance=repr(instance), T=T,
                            seeds=seed_arr, checkpoints=ckpt, regret=regret, pulls=pulls,

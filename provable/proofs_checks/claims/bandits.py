@@ -357,6 +357,19 @@ def _klucb_lai_robbins(params: dict, seed: int) -> Verdict:
            "learner tuned for losses in [0, 1] (strength not scale-free) breaks the identity.",
     budgets={"quick": {"T": 5000, "n_seeds": 8}, "full": {"T": 100_000, "n_seeds": 32}},
     expected_seconds={"quick": 0.5, "full": 20.0},
+    mutants=(
+        Mutant("strength_for_unit_losses", "the strength counts observations instead of "
+               "squared losses (tuned for losses in [0, 1]): the step no longer scales like "
+               "1/L", {"options": {"scale_free": False}}),
+        Mutant("abs_losses_in_Q", "|l| summed in Q instead of l^2: the strength grows like "
+               "sqrt(L) instead of L", {"options": {"loss_power": 1.0}}),
+        Mutant("delay_term_unscaled", "the accrued delay D added to Q without the factor "
+               "M^2: a loss-free term that breaks scale-freeness whenever there is delay",
+               {"options": {"delay_m2": False}}),
+        Mutant("no_importance_weighting", "arrived losses not divided by the probability of "
+               "the arm: biased, but every quantity is still linear in L, so the identity "
+               "holds exactly", {"mutation": {"importance_weighting": 0.0}}, equivalent=True),
+    ),
 )
 def _banker_scale(params: dict, seed: int) -> Verdict:
     T, n = int(params["T"]), int(params["n_seeds"])
@@ -365,14 +378,18 @@ def _banker_scale(params: dict, seed: int) -> Verdict:
     delays = [0, 7, rng.integers(0, 50, size=T)]
     means = [0.6, 0.5, 0.45, 0.3]
 
+    opts = dict(params.get("options", {}))
+    mut = params.get("mutation")
+
     def worst(scale_free: bool) -> float:
         out = 0.0
+        kw = {"scale_free": scale_free, **opts}
         for d in delays:
             base = simulate("banker_omd", BernoulliBandit(means), T, seeds, delay=d,
-                            scale_free=scale_free)
+                            mutation=mut, **kw)
             for L in (2.0 ** -7, 8.0, 1024.0):
                 r = simulate("banker_omd", BernoulliBandit(means, scale=L), T, seeds, delay=d,
-                             scale_free=scale_free)
+                             mutation=mut, **kw)
                 for key in ("regret", "realized_regret"):
                     den = np.maximum(1.0, np.abs(base[key]))
                     out = max(out, float(np.max(np.abs(r[key] / L - base[key]) / den)))
@@ -394,6 +411,23 @@ def _banker_scale(params: dict, seed: int) -> Verdict:
     budgets={"quick": {"K": 3, "T_max": 10 ** 4.5, "n_T": 6, "n_seeds": 24},
              "full": {"K": 3, "T_max": 1e5, "n_T": 8, "n_seeds": 96}},
     expected_seconds={"quick": 9.0, "full": 150.0},
+    mutants=(
+        _mut("no_importance_weighting", "arrived losses not divided by the arm's "
+             "probability: a biased estimate that favours arms played often, linear regret "
+             "on a fixed gap", importance_weighting=0.0),
+        _FORCED,
+        Mutant("strength_t^1/4", "strength grown like the fourth root of the squared "
+               "losses instead of the square root: steps shrink too slowly, regret of order "
+               "T^(3/4)", {"options": {"strength_power": 0.25}}),
+        Mutant("constant_strength", "strength fixed at 1 (no adaptation): a constant step, "
+               "whose regret bound ln(T)/eta + eta T is linear", {"options": {"strength_power": 0.0}}),
+        Mutant("strength_x100", "strength 100x (steps 100x smaller): the bound sigma K ln T "
+               "+ sum l^2 / sigma grows by at most 100x, the sqrt(T) rate stays",
+               {"options": {"eta_scale": 100.0}}, equivalent=True),
+        Mutant("strength_x0.01", "strength 0.01x (steps 100x larger): at most 100x the "
+               "bound, the same sqrt(T) rate", {"options": {"eta_scale": 0.01}},
+               equivalent=True),
+    ),
 )
 def _banker_regret(params: dict, seed: int) -> Verdict:
     return _minimax("banker_omd", params, seed)
@@ -413,16 +447,34 @@ def _banker_regret(params: dict, seed: int) -> Verdict:
            "the data must reject.",
     budgets={"quick": {"T": 30_000, "n_seeds": 12}, "full": {"T": 200_000, "n_seeds": 48}},
     expected_seconds={"quick": 5.0, "full": 200.0},
+    mutants=(
+        Mutant("delay_ignored", "the strength ignores the accrued delay (D dropped from "
+               "sigma_t): steps tuned for fresh feedback act on stale losses",
+               {"options": {"delay_adaptive": False}}),
+        _mut("no_importance_weighting", "arrived losses not divided by the arm's "
+             "probability: biased towards arms played often", importance_weighting=0.0),
+        _FORCED,
+        Mutant("strength_t^1/4", "strength grown like the fourth root instead of the square "
+               "root: steps shrink too slowly for the delay term",
+               {"options": {"strength_power": 0.25}}),
+        Mutant("strength_x100", "strength 100x: at most 100x the bound, the same rate",
+               {"options": {"eta_scale": 100.0}}, equivalent=True),
+        Mutant("strength_x0.01", "strength 0.01x: at most 100x the bound, the same rate",
+               {"options": {"eta_scale": 0.01}}, equivalent=True),
+    ),
 )
 def _banker_delayed(params: dict, seed: int) -> Verdict:
     T, n, K = int(params["T"]), int(params["n_seeds"]), 2
     seeds = _seeds(seed, n)
+    kw = dict(params.get("options", {}))
+    if params.get("mutation"):
+        kw["mutation"] = params["mutation"]
     ds = _grid(2, 200, 5)
     cols, worst = [], []
     for d in ds:
         gaps = sorted({min(m * math.sqrt((K + d) / T), 0.9) for m in (0.5, 1, 2, 4, 8)})
         runs = np.array([simulate("banker_omd", BernoulliBandit.gap_family(K, g, block=int(d) + 1),
-                                  T, seeds, checkpoints=[T], delay=int(d)).regret[:, -1]
+                                  T, seeds, checkpoints=[T], delay=int(d), **kw).regret[:, -1]
                          for g in gaps])
         j = int(np.argmax(runs.mean(axis=1)))
         cols.append(runs[j])
