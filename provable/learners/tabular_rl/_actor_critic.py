@@ -46,7 +46,7 @@ __all__ = ["actor_critic"]
 
 @njit(cache=True, parallel=True)
 def _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, L, eta, vstar0, regret,
-               G_out, resets, hist, Qhist, Rflag):
+               G_out, resets, hist, Qhist, Rflag, power, forced):
     n = env_keys.shape[0]
     for j in prange(n):
         ekey = env_keys[j]
@@ -76,7 +76,10 @@ def _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, L, eta, vstar0,
                             acc = 0.0
                             for y in range(S):
                                 acc += nsas[s, a, y] * V[h + 1, y]
-                            q = R[h, s, a] + acc / nsa[s, a] + c * H * math.sqrt(L / nsa[s, a])
+                            b = c * H * math.sqrt(L / nsa[s, a])
+                            if power != 0.5:
+                                b *= nsa[s, a] ** (0.5 - power)
+                            q = R[h, s, a] + acc / nsa[s, a] + b
                             if q > cap:
                                 q = cap
                         Q[h, s, a] = q
@@ -104,15 +107,20 @@ def _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, L, eta, vstar0,
             # exact value of the played (stochastic) policy
             for s in range(S):
                 Vp[s] = 0.0
+            eps_k = (k + 1.0) ** -forced if forced > 0.0 else 0.0
             for h in range(H - 1, -1, -1):
                 for s in range(S):
                     acc = 0.0
+                    mean = 0.0
                     for a in range(A):
                         q = R[h, s, a]
                         row = s * A + a
                         for y in range(S):
                             q += P[h, row, y] * Vp[y]
                         acc += pi[h, s, a] * q
+                        mean += q / A
+                    if eps_k > 0.0:
+                        acc = (1.0 - eps_k) * acc + eps_k * mean
                     Vn[s] = acc
                 for s in range(S):
                     Vp[s] = Vn[s]
@@ -129,6 +137,9 @@ def _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, L, eta, vstar0,
                     if u < cum:
                         a = b
                         break
+                if eps_k > 0.0 and _u01(akey, (1 << 40) + 2 * (k * H + h)) < eps_k:
+                    # planted forced exploration: its own counter range of the actor key
+                    a = min(int(_u01(akey, (1 << 40) + 2 * (k * H + h) + 1) * A), A - 1)
                 ue = _u01(ekey, k * H + h)
                 row = s * A + a
                 y = S - 1
@@ -156,7 +167,7 @@ def _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, L, eta, vstar0,
 
 def actor_critic(mdp: TabularMDP, K: int, seeds: Any = 8, *, c: float = 0.1,
                  eta: float | None = None, delta: float = 0.1, initial_state: int = 0,
-                 history: bool = False) -> dict:
+                 history: bool = False, mutation: dict[str, float] | None = None) -> dict:
     r"""Run the tabular optimistic actor-critic for ``K`` episodes on every seed.
 
     Parameters
@@ -174,6 +185,10 @@ def actor_critic(mdp: TabularMDP, K: int, seeds: Any = 8, *, c: float = 0.1,
     history : bool
         Also return the critic of every episode (``Q_hist``, (n, K, H, S, A)) and the
         reset flags (``reset_after``, (n, K)); for small runs and tests.
+    mutation : dict, optional
+        A planted implementation mistake, as for
+        :func:`~provable.learners.tabular_rl.run_episodes` (``bonus_scale``,
+        ``bonus_power``, ``forced_exploration``); the defaults give the same bits.
 
     Returns
     -------
@@ -182,11 +197,12 @@ def actor_critic(mdp: TabularMDP, K: int, seeds: Any = 8, *, c: float = 0.1,
         ``cumulative_regret``, ``G`` (n, H, S, A) accumulated critic since the last
         reset, ``resets`` (n,), ``V_star``, ``eta``, ``c``.
     """
-    from provable.learners.tabular_rl._episodic import episodic_arrays
+    from provable.learners.tabular_rl._episodic import _episodic_mutation, episodic_arrays
     from provable.solvers import backward_induction
 
     K = check_int("K", K, min_value=1)
     c = check_real("c", c, lower=0.0)
+    scale, power, forced = _episodic_mutation(mutation, "actor_critic")
     P, cdf, R, stationary = episodic_arrays(mdp)
     if not stationary:
         raise NotSupported("actor_critic pools transitions over steps and needs stationary P")
@@ -204,8 +220,8 @@ def actor_critic(mdp: TabularMDP, K: int, seeds: Any = 8, *, c: float = 0.1,
     resets = np.zeros(n, np.int64)
     Qhist = np.zeros((n, K, H, S, A) if history else (1, 1, H, S, A))
     Rflag = np.zeros((n, K) if history else (1, 1), np.bool_)
-    _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c, L, float(eta), vstar0,
-               regret, G, resets, bool(history), Qhist, Rflag)
+    _ac_kernel(P, cdf, R, H, S, A, K, s0, env_keys, alg_keys, c * scale, L, float(eta),
+               vstar0, regret, G, resets, bool(history), Qhist, Rflag, power, forced)
     out = {"regret": regret, "cumulative_regret": np.cumsum(regret, axis=1), "G": G,
            "resets": resets, "V_star": vstar0, "eta": float(eta), "c": c, "seeds": seeds_arr}
     if history:
