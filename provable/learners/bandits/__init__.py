@@ -8,7 +8,8 @@ r"""Stochastic and delayed multi-armed bandits, simulated with numba and vectori
 Algorithms (see :data:`ALGORITHMS`): UCB1, KL-UCB, MOSS, Thompson sampling (Beta and
 Gaussian), EXP3, explore-then-commit, epsilon-greedy (a planted linear-regret baseline)
 and Banker-OMD for delayed feedback. Any algorithm runs with delayed feedback through
-``simulate(..., delay=d)``.
+``simulate(..., delay=d)``. A policy of your own (``select(t)``, ``update(arm, reward)``)
+runs on the same environment through :func:`simulate_policy`.
 """
 
 from provable.learners.bandits._instances import (
@@ -20,6 +21,7 @@ from provable.learners.bandits._instances import (
     kl_bernoulli,
     lai_robbins_constant,
 )
+from provable.learners.bandits._policy import NumbaPolicy, Policy, simulate_policy
 from provable.learners.bandits._simulate import (
     ALGORITHMS,
     MUTATIONS,
@@ -42,6 +44,8 @@ __all__ = [
     "BernoulliBandit",
     "GaussianBandit",
     "MUTATIONS",
+    "NumbaPolicy",
+    "Policy",
     "SwitchingBandit",
     "as_seed_list",
     "auer_ucb1_bound",
@@ -54,5 +58,6 @@ __all__ = [
     "lai_robbins_constant",
     "moss_index",
     "simulate",
+    "simulate_policy",
     "ucb1_index",
 ]

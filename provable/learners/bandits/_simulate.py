@@ -209,8 +209,12 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
 
     Parameters
     ----------
-    algorithm : str
-        One of :data:`ALGORITHMS`: ``"ucb1"``, ``"klucb"`` (options ``c=0``, ``tol``),
+    algorithm : str, or a policy of your own
+        One of :data:`ALGORITHMS`, or a factory ``policy(K, T, seed)`` of objects with
+        ``select(t) -> arm`` and ``update(arm, reward)`` or a
+        :class:`~provable.learners.bandits.NumbaPolicy`, run on the same environment by
+        :func:`~provable.learners.bandits.simulate_policy`. The names:
+        ``"ucb1"``, ``"klucb"`` (options ``c=0``, ``tol``),
         ``"moss"`` (``horizon=T``), ``"thompson"``, ``"exp3"`` (``gamma``), ``"etc"``
         (``m``), ``"eps_greedy"`` (``epsilon``), ``"banker_omd"`` (``eta_scale``,
         ``delay_adaptive``, ``scale_free``).
@@ -266,6 +270,15 @@ def simulate(algorithm: str, instance: BanditInstance, T: int, seeds: Any = 8, *
     >>> bool((res.regret == again.regret).all())
     True
     """
+    if not isinstance(algorithm, str):   # a user's own policy
+        from provable.learners.bandits._policy import simulate_policy
+
+        extra = [k for k, x in (("delay", delay), ("mutation", mutation)) if x is not None]
+        extra += ["record=True"] * bool(record) + sorted(options)
+        if extra:
+            raise NotSupported(f"{', '.join(extra)} is for the built-in algorithms; a policy "
+                               "of your own runs without delay, record, mutation or options")
+        return simulate_policy(algorithm, instance, T, seeds, checkpoints=checkpoints)
     algorithm = check_choice("algorithm", algorithm, ALGORITHMS)
     if not isinstance(instance, (BernoulliBandit, GaussianBandit)):
         raise InvalidType(f"instance={instance!r} has type {type(instance).__name__}, expected "
