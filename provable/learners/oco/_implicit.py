@@ -137,7 +137,8 @@ class LinearModelLosses:
 
 def generalized_implicit_ftrl(losses: LinearModelLosses, *, eta: float = 1.0,
                               update: str = "implicit", schedule: str = "constant",
-                              comparator: Any = None) -> OCOResult:
+                              comparator: Any = None, mutation: dict | None = None
+                              ) -> OCOResult:
     r"""Generalized implicit FTRL with :math:`\psi_t = \|x\|^2/(2\eta_t)` (see module doc).
 
     Parameters
@@ -149,6 +150,11 @@ def generalized_implicit_ftrl(losses: LinearModelLosses, *, eta: float = 1.0,
     schedule : {"constant", "anytime"}
     comparator : array_like, optional
         Regret comparator (default: the origin).
+    mutation : dict, optional
+        A planted implementation mistake: ``{"prox_step": "current"}`` solves the
+        implicit step with :math:`\eta_t` instead of :math:`\eta_{t+1}` (off by one),
+        ``{"dual_sign": -1.0}`` subtracts :math:`g_t` from the state, ``{"conjugate":
+        False}`` drops :math:`\ell_t^*(g)` from the bound term. Default: the algorithm.
 
     Returns
     -------
@@ -171,6 +177,17 @@ def generalized_implicit_ftrl(losses: LinearModelLosses, *, eta: float = 1.0,
     eta = check_real("eta", eta, lower=0.0, lower_open=True)
     check_choice("update", update, UPDATES)
     check_choice("schedule", schedule, ("constant", "anytime"))
+    known = {"prox_step": "next", "dual_sign": 1.0, "conjugate": True}
+    if mutation is not None and not isinstance(mutation, dict):
+        raise InvalidArgument(f"mutation={mutation!r}, expected a dict with keys {sorted(known)}")
+    for key in mutation or {}:
+        if key not in known:
+            raise InvalidArgument(f"mutation key {key!r} is not known, expected one of "
+                                  f"{sorted(known)}")
+    mut = {**known, **(mutation or {})}
+    check_choice("mutation['prox_step']", mut["prox_step"], ("next", "current"))
+    sign = check_real("mutation['dual_sign']", mut["dual_sign"])
+    nxt = 1 if mut["prox_step"] == "next" else 0
     T, d = losses.T, losses.d
     if schedule == "constant":
         etas = np.full(T + 1, eta)
@@ -193,9 +210,10 @@ def generalized_implicit_ftrl(losses: LinearModelLosses, *, eta: float = 1.0,
             g = Gx[t]
             fy = float(g @ x)  # l(x) + l*(g) = <g, x> (Fenchel-Young equality)
         elif update == "implicit":
-            s = losses.prox_scalar(t, -etas[t + 1] * theta, etas[t + 1])
+            s = losses.prox_scalar(t, -etas[t + nxt] * theta, etas[t + nxt])
             g = s * a
-            fy = losses.value(t, x) + losses.conjugate_scalar(t, s)
+            fy = losses.value(t, x) + (losses.conjugate_scalar(t, s) if mut["conjugate"]
+                                       else 0.0)
         else:
             gl = Gx[t]
             c0 = losses.value(t, x) - float(gl @ x)
@@ -212,7 +230,7 @@ def generalized_implicit_ftrl(losses: LinearModelLosses, *, eta: float = 1.0,
             # conjugate of the truncated model max(c0 + <gl, x>, 0) at alpha*gl is -alpha*c0
             fy = losses.value(t, x) - alpha * c0
         Gd[t] = g
-        nt = theta + g
+        nt = theta + g if sign == 1.0 else theta + sign * g
         delta[t] = fy + 0.5 * etas[t + 1] * float(nt @ nt) - 0.5 * etas[t] * float(theta @ theta)
         theta = nt
     lx = np.array([losses.value(t, X[t]) for t in range(T)])

@@ -63,7 +63,8 @@ def _magnitude(norm_theta: float, eps: float, V: float, lam: float) -> float:  #
 
 def unbounded_ftrl(gradient: Callable[[int, np.ndarray], Any], T: int, *, d: int = 1,
                    G: float = 1.0, L: float = 1.0, eps: float = 1.0, k: float = 3.0,
-                   loss: Callable | None = None, comparator: Any = None) -> OCOResult:
+                   loss: Callable | None = None, comparator: Any = None,
+                   penalty_power: float = 0.5) -> OCOResult:
     r"""Parameter-free FTRL with a composite quadratic penalty (a documented stand-in for
     Jacobsen & Cutkosky 2023; see the module docstring).
 
@@ -85,6 +86,9 @@ def unbounded_ftrl(gradient: Callable[[int, np.ndarray], Any], T: int, *, d: int
         ``loss(t, w)`` for the regret (default: linearised regret).
     comparator : array_like, optional
         Comparator ``u`` (default: the origin).
+    penalty_power : float, default 0.5
+        Exponent p of the penalty strength :math:`\lambda_t = L t^p` (1/2 is the
+        construction; other values plant a mistake).
 
     Returns
     -------
@@ -107,6 +111,7 @@ def unbounded_ftrl(gradient: Callable[[int, np.ndarray], Any], T: int, *, d: int
     L = check_real("L", L, lower=0.0)
     eps = check_real("eps", eps, lower=0.0, lower_open=True)
     k = check_real("k", k, lower=1.0)
+    penalty_power = check_real("penalty_power", penalty_power, lower=0.0)
     u = np.zeros(d) if comparator is None else np.asarray(comparator, float).reshape(-1)
     if u.shape != (d,):
         raise InvalidArgument(f"comparator has shape {np.shape(comparator)}, expected ({d},)")
@@ -126,7 +131,7 @@ def unbounded_ftrl(gradient: Callable[[int, np.ndarray], Any], T: int, *, d: int
         theta += g
         V += k * float(g @ g)
         nt = float(np.linalg.norm(theta))
-        lam = L * np.sqrt(t + 1.0)
+        lam = L * (np.sqrt(t + 1.0) if penalty_power == 0.5 else (t + 1.0) ** penalty_power)
         r = _magnitude(nt, eps, V, lam)
         w = np.zeros(d) if nt == 0 else -theta / nt * r
     if loss is None:
@@ -137,4 +142,5 @@ def unbounded_ftrl(gradient: Callable[[int, np.ndarray], Any], T: int, *, d: int
         lu = np.array([float(loss(t, u)) for t in range(T)])
     return OCOResult(method="unbounded_ftrl", iterates=X, gradients=Gs, losses=lx, comparator=u,
                      comparator_losses=lu, regret=np.cumsum(lx - lu),
-                     params={"G": G, "L": L, "eps": eps, "k": k})
+                     params={"G": G, "L": L, "eps": eps, "k": k,
+                             "penalty_power": penalty_power})

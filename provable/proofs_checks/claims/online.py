@@ -13,7 +13,7 @@ from provable.learners.oco import (
     optimistic_omd,
     unbounded_ftrl,
 )
-from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict
+from provable.proofs_checks._claim import Mutant, claim, flags_verdict, rate_verdict
 from provable.proofs_checks._stats import fit_exponent, judge_exponent
 from provable.proofs_checks._verdict import Verdict
 
@@ -45,12 +45,27 @@ def combine(main: Verdict, parts: list[tuple[str, str, str]]) -> Verdict:
 # ---------------------------------------------------------------------------
 # sea.optimistic_omd
 
-def _sea_regret(T: int, sigma: float, seed: int, d: int) -> float:
+def _sea_hints(G: np.ndarray, kind: str, weight: float) -> np.ndarray | str:
+    """The hint sequence: ``"last"`` M_t = weight * g_{t-1} (weight 1 is the algorithm),
+    ``"stale"`` M_t = g_{t-2}, ``"zero"`` (plain OMD)."""
+    if kind == "zero" or (kind == "last" and weight == 1.0):
+        return kind
+    H = np.zeros_like(G)
+    if kind == "last":
+        H[1:] = weight * G[:-1]
+    else:
+        H[2:] = G[:-2]
+    return H
+
+
+def _sea_regret(T: int, sigma: float, seed: int, d: int, opts: dict | None = None) -> float:
     rng = np.random.default_rng(seed)
     mu = rng.standard_normal(d)
     mu /= np.linalg.norm(mu)
     G = mu + sigma * rng.standard_normal((T, d)) / np.sqrt(d)
-    r = optimistic_omd(G, eta=2.0, eta_max=1.0, schedule="adaptive", hints="last")
+    o = {"hints": "last", "hint_weight": 1.0, "schedule": "adaptive", **(opts or {})}
+    r = optimistic_omd(G, eta=2.0, eta_max=1.0, schedule=o["schedule"],
+                       hints=_sea_hints(G, o["hints"], o["hint_weight"]))
     # expected regret against u* = -mu on the unit ball: sum_t <mu, x_t - u*>
     return float(np.sum(r.iterates @ mu) + T)
 
@@ -76,24 +91,43 @@ def _sea_regret(T: int, sigma: float, seed: int, d: int) -> float:
              "schedule with 1/(4L) replaced by 1 since the losses are linear, L = 0). Losses "
              "<mu + sigma xi_t, x> with |mu| = 1, xi_t ~ N(0, I/d): sigma^2_{1:T} = T sigma^2, "
              "Sigma^2_{1:T} = 0; regret is the expected (pseudo-)regret against -mu."),
-    budgets={"quick": {"d": 5, "Ts": [100, 200, 400, 800, 1600, 3200], "seeds": 8,
-                       "sigmas": [0.25, 0.5, 1.0, 2.0, 4.0, 8.0], "T_sigma": 800},
-             "full": {"d": 5, "Ts": [100, 200, 400, 800, 1600, 3200, 6400, 12800], "seeds": 32,
-                      "sigmas": [0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0],
-                      "T_sigma": 4000}},
+    budgets={"quick": {"d": 5, "Ts": [100 * 2 ** k for k in range(8)], "seeds": 16,
+                       "sigmas": [0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0], "T_sigma": 2000},
+             "full": {"d": 5, "Ts": [100 * 2 ** k for k in range(10)], "seeds": 32,
+                      "sigmas": [0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0],
+                      "T_sigma": 8000}},
     design="Unit ball, d = 5, linear losses <mu + sigma xi_t, x>: optimistic OMD's regret is "
            "flat in T without noise (slope <= 0.1), has slope <= 0.5 in T with sigma = 1 and "
            "slope <= 1 in sigma at fixed T. Control: a false exponent 0.25 beyond the measured "
            "one, which the data must reject.",
     expected_seconds={"quick": 2.0, "full": 30.0},
+    mutants=(
+        Mutant("negated_hint", "hint -g_{t-1} instead of g_{t-1} (a sign error): the hint "
+               "error is 2|g| even without noise, so the noise-free regret grows like "
+               "sqrt(T) instead of staying flat", {"sea": {"hint_weight": -1.0}}),
+        Mutant("constant_step", "the adaptive step replaced by its constant D = 2: with "
+               "noise the regret grows like eta sigma^2 T, linearly",
+               {"sea": {"schedule": "constant"}}),
+        Mutant("hint_x2", "the last gradient counted twice in the hint: the hint error is "
+               "|g_t - 2 g_{t-1}| ~ |mu| without noise, the noise-free regret is no longer "
+               "flat", {"sea": {"hint_weight": 2.0}}),
+        Mutant("no_optimism", "the hint dropped (plain OMD with the same adaptive step): "
+               "its bound is sqrt(sum |g_t|^2) ~ sqrt(T) even without noise",
+               {"sea": {"hints": "zero"}}),
+        Mutant("stale_hint", "hint g_{t-2} instead of g_{t-1} (off by one): for i.i.d. "
+               "noise around a fixed mean its error has the same order, sigma^2 per "
+               "round, so the bound keeps its form", {"sea": {"hints": "stale"}},
+               equivalent=True),
+    ),
 )
 def _sea(params: dict, seed: int) -> Verdict:
     d, Ts, S = params["d"], params["Ts"], params["seeds"]
+    o = params.get("sea")
     base = 1000 * seed
-    noisy = np.array([[_sea_regret(T, 1.0, base + s, d) for T in Ts] for s in range(S)])
-    flat = np.array([[_sea_regret(T, 0.0, base + s, d) for T in Ts] for s in range(S)])
+    noisy = np.array([[_sea_regret(T, 1.0, base + s, d, o) for T in Ts] for s in range(S)])
+    flat = np.array([[_sea_regret(T, 0.0, base + s, d, o) for T in Ts] for s in range(S)])
     sig = params["sigmas"]
-    sweep = np.array([[_sea_regret(params["T_sigma"], sg, base + s, d) for sg in sig]
+    sweep = np.array([[_sea_regret(params["T_sigma"], sg, base + s, d, o) for sg in sig]
                       for s in range(S)])
     v = rate_verdict(Ts, noisy, expected=0.5, kind="upper", tol=0.1, var="T", seed=seed,
                      extra={"flat_ys": flat.tolist(), "sigmas": list(sig),
@@ -109,7 +143,7 @@ def _sea(params: dict, seed: int) -> Verdict:
 # unbounded_oco.regret
 
 def _unb_regret(T: int, u: float, seed: int, *, G: float, L: float, amp: float,
-                method: str = "pf", eta: float = 0.5) -> float:
+                method: str = "pf", eta: float = 0.5, opts: dict | None = None) -> float:
     rng = np.random.default_rng(seed)
     zeta = rng.uniform(-amp, amp, T)
     c = (rng.random(T) < 0.5).astype(float)
@@ -121,7 +155,8 @@ def _unb_regret(T: int, u: float, seed: int, *, G: float, L: float, amp: float,
         return G * np.abs(w - u) + 0.25 * L * (w - u) ** 2
 
     if method == "pf":
-        X = unbounded_ftrl(grad, T, G=(1 + amp) * G + L * abs(u), L=L).iterates[:, 0]
+        kw = {"G": (1 + amp) * G + L * abs(u), "L": L, **(opts or {})}
+        X = unbounded_ftrl(grad, T, **kw).iterates[:, 0]
     else:  # fixed-step OGD baseline
         X = np.empty(T)
         w = 0.0
@@ -158,24 +193,43 @@ def _unb_regret(T: int, u: float, seed: int, *, G: float, L: float, amp: float,
              "expected loss. The T-slope check is one-sided (the family is not the paper's "
              "lower-bound family)."),
     budgets={"quick": {"Ts": [100, 200, 400, 800, 1600, 3200], "us": [0.5, 1, 2, 4, 8, 16, 32],
-                       "T_u": 500, "seeds": 8, "G": 1.0, "L": 1.0, "amp": 1.0},
+                       "T_u": 500, "seeds": 8, "G": 1.0, "L": 1.0, "amp": 1.0, "u_T": 4.0},
              "full": {"Ts": [100, 200, 400, 800, 1600, 3200, 6400, 12800],
                       "us": [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64], "T_u": 2000, "seeds": 16,
-                      "G": 1.0, "L": 1.0, "amp": 1.0}},
+                      "G": 1.0, "L": 1.0, "amp": 1.0, "u_T": 4.0}},
     design="1-D losses with |g_t| <= G + L|w_t| (G = L = 1): regret of the unconstrained "
-           "learner has slope <= 0.5 in T (u = 1) and slope <= 2 in |u| (T fixed). Control: a "
+           "learner has slope <= 0.5 in T (u = 4: at u = 1 an over-regularised learner sits "
+           "at w ~ G = u by coincidence) and slope <= 2 in |u| (T fixed). Control: a "
            "planted fixed-step OGD (eta = 0.5), whose regret is linear in T; a fixed step above "
            "2/L diverges (recorded in data).",
     expected_seconds={"quick": 6.0, "full": 90.0},
+    mutants=(
+        Mutant("no_quadratic_penalty", "the learner told L = 0 (no composite penalty): "
+               "nothing holds the iterates back when the gradients grow like L|w|",
+               {"learner": {"L": 0.0}}),
+        Mutant("penalty_x100", "penalty strength 100 L sqrt(t): the iterates are held near "
+               "0 and the regret against u grows like |u| T", {"learner": {"L": 100.0}}),
+        Mutant("penalty_linear_in_t", "penalty L t instead of L sqrt(t): over-regularised, "
+               "regret of order |u|^2 T", {"learner": {"penalty_power": 1.0}}),
+        Mutant("penalty_constant", "penalty L instead of L sqrt(t): too weak as t grows",
+               {"learner": {"penalty_power": 0.0}}),
+        Mutant("no_variance_inflation", "k = 1 instead of 3 in V_t: the potential's "
+               "variance is the plain sum of squared gradients; the parameter-free bound "
+               "holds for any k >= 1 with a different constant", {"learner": {"k": 1.0}},
+               equivalent=True),
+    ),
 )
 def _unbounded(params: dict, seed: int) -> Verdict:
     Ts, us, S = params["Ts"], params["us"], params["seeds"]
     kw = {"G": params["G"], "L": params["L"], "amp": params["amp"]}
     base = 1000 * seed
-    yT = np.array([[_unb_regret(T, 1.0, base + s, **kw) for T in Ts] for s in range(S)])
-    yc = np.array([[_unb_regret(T, 1.0, base + s, method="ogd", **kw) for T in Ts]
+    o = params.get("learner")
+    uT = float(params.get("u_T", 1.0))
+    yT = np.array([[_unb_regret(T, uT, base + s, opts=o, **kw) for T in Ts]
                    for s in range(S)])
-    yu = np.array([[_unb_regret(params["T_u"], u, base + s, **kw) for u in us]
+    yc = np.array([[_unb_regret(T, uT, base + s, method="ogd", **kw) for T in Ts]
+                   for s in range(S)])
+    yu = np.array([[_unb_regret(params["T_u"], u, base + s, opts=o, **kw) for u in us]
                    for s in range(S)])
     blow = _unb_regret(100, 1.0, base, method="ogd", eta=2.5 / params["L"], **kw)
     v = rate_verdict(Ts, yT, expected=0.5, kind="upper", tol=0.1, var="T", seed=seed, control_ys=yc,
@@ -260,10 +314,20 @@ def _implicit_reference(L: LinearModelLosses, etas: np.ndarray) -> np.ndarray:
            "delta_t(implicit) <= delta_t(linearised). Control: the wrong identity 'implicit "
            "iterates = linearised iterates' (1e-12).",
     expected_seconds={"quick": 1.5, "full": 30.0},
+    mutants=(
+        Mutant("prox_step_off_by_one", "the implicit step solved with eta_t instead of "
+               "eta_{t+1}: no longer implicit FTRL", {"mutation": {"prox_step": "current"}}),
+        Mutant("dual_sign", "g_t subtracted from the state instead of added: neither "
+               "linearised FTRL nor implicit FTRL", {"mutation": {"dual_sign": -1.0}}),
+        Mutant("bound_without_conjugate", "the conjugate l_t^*(g) dropped from the per-round "
+               "bound term: the term is no longer the Fenchel-Young bound the implicit "
+               "update minimises", {"mutation": {"conjugate": False}}),
+    ),
 )
 def _implicit(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
     T, d, eta = params["T"], params["d"], params["eta"]
+    mut = params.get("mutation")
     etas = eta / np.sqrt(np.arange(1, T + 2))
     flags, ctrl, regrets = [], [], []
     res_lin = res_imp = 0.0
@@ -271,8 +335,10 @@ def _implicit(params: dict, seed: int) -> Verdict:
     for kind in ("abs", "hinge", "square"):
         for _ in range(params["instances"]):
             L = _instance(kind, T, d, rng)
-            lin = generalized_implicit_ftrl(L, eta=eta, update="linearized", schedule="anytime")
-            imp = generalized_implicit_ftrl(L, eta=eta, update="implicit", schedule="anytime")
+            lin = generalized_implicit_ftrl(L, eta=eta, update="linearized", schedule="anytime",
+                                            mutation=mut)
+            imp = generalized_implicit_ftrl(L, eta=eta, update="implicit", schedule="anytime",
+                                            mutation=mut)
             named = ftrl(lambda t, x, L=L: L.grad(t, x), T, regularizer="l2", eta=eta,
                          domain="unconstrained", d=d, schedule="anytime",
                          loss=L.value, comparator=np.zeros(d))
