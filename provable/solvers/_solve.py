@@ -6,6 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from provable._validation import check_choice, check_real
 from provable.errors import InvalidType, NotSupported
 from provable.mdp._tabular import TabularMDP
@@ -125,14 +127,67 @@ def _check_options(name: str, options: dict[str, Any]) -> None:
 
 
 def _auto(mdp: TabularMDP) -> str:
+    """The method ``auto`` runs, before any probe: by criterion; discounted models
+    start with value iteration (see :func:`_auto_discounted`)."""
     if mdp.criterion == "finite_horizon":
         return "backward_induction"
     if mdp.criterion == "average":
         return "average_reward"
-    # VI with span stopping wins unless gamma is close to 1 and the model is small
-    if mdp.gamma >= 0.999 and mdp.S <= 2000:
-        return "policy_iteration"
     return "value_iteration"
+
+
+# ``auto`` on a discounted model: value iteration for PROBE_SWEEPS sweeps; if that is not
+# done, the certified bound's decay over the probe predicts the sweeps still needed, and
+# policy iteration takes over from the probe's greedy policy when its predicted work is
+# smaller. Work is counted in multiply-adds, not seconds, so the choice is the same on
+# every machine: a sweep reads every stored entry of P once; an evaluation of policy
+# iteration costs a dense LU (S^3 / 3) or, sparse, about SPARSE_SOLVE_SWEEPS sweeps of
+# the policy's rows (GMRES with refinement), plus a sweep for the improvement step.
+PROBE_SWEEPS = 32
+PI_ITERATIONS = 8           # improvement steps policy iteration typically takes from a
+                            # greedy start (Puterman 1994, §6.4.2: few, independent of S)
+SPARSE_SOLVE_SWEEPS = 60
+SMALL_WORK = 1e6            # below this (about a millisecond) VI just goes on
+
+
+def _stored(mdp: TabularMDP) -> int:
+    return int(mdp.P.nnz) if mdp.sparse else mdp.S * mdp.A * mdp.S
+
+
+def _auto_discounted(mdp: TabularMDP, tol: float, backend: str) -> SolveResult:
+    from provable.solvers._common import bellman_certificate
+    from provable.solvers.tabular.policy_iteration import policy_iteration
+    from provable.solvers.tabular.value_iteration import value_iteration
+
+    probe = value_iteration(mdp, tol, max_iter=PROBE_SWEEPS, backend=backend)
+    if probe.converged or probe.iterations < PROBE_SWEEPS or not np.isfinite(probe.error_bound):
+        # done, or stopped before the budget because float64 cannot certify tol
+        probe["auto"] = f"value_iteration: finished within the {PROBE_SWEEPS}-sweep probe"
+        return probe
+    # the certified bound of the start V = 0 against the probe's: the rate per sweep
+    # (at most gamma, the a-priori rate; usually much faster)
+    b0 = float(bellman_certificate(mdp, np.zeros(mdp.S)).bound)
+    b1 = float(probe.error_bound)
+    gamma = float(mdp.gamma)
+    rate = (b1 / b0) ** (1.0 / probe.iterations) if 0 < b1 < b0 else gamma
+    rate = min(max(rate, 1e-12), gamma)
+    more = np.log(tol / b1) / np.log(rate) if b1 > tol else 0.0
+    nnz = _stored(mdp)
+    vi_work = more * nnz
+    row_work = nnz / mdp.A  # one action a state
+    solve = mdp.S ** 3 / 3 if not mdp.sparse else SPARSE_SOLVE_SWEEPS * row_work
+    pi_work = PI_ITERATIONS * (solve + nnz)
+    why = (f"the {PROBE_SWEEPS}-sweep probe shrank the certified bound by {rate:.4g} a sweep, "
+           f"so about {more:.3g} more sweeps ({vi_work:.3g} multiply-adds) against policy "
+           f"iteration's about {PI_ITERATIONS} evaluations ({pi_work:.3g})")
+    if vi_work <= max(pi_work, SMALL_WORK):
+        res = value_iteration(mdp, tol, V0=probe.V, backend=backend)
+        res["iterations"] = int(res.iterations) + int(probe.iterations)
+        res["auto"] = "value_iteration: " + why
+    else:
+        res = policy_iteration(mdp, policy0=probe.policy)
+        res["auto"] = "policy_iteration: " + why
+    return res
 
 
 def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str = "auto",
@@ -146,7 +201,11 @@ def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str
         ``auto``, ``value_iteration`` (``vi``), ``policy_iteration`` (``pi``),
         ``modified_policy_iteration`` (``mpi``), ``linear_program`` (``lp``), ``exact``,
         ``backward_induction`` (``bi``), ``average_reward`` (``rvi``). ``auto`` picks by the
-        criterion and size and the result's ``method`` says which ran.
+        criterion; on a discounted model it runs value iteration for a short probe and,
+        if that is not done, continues with value iteration or switches to policy
+        iteration (from the probe's greedy policy), whichever the probe's rate of
+        contraction predicts to need fewer multiply-adds. The result's ``method`` says
+        which ran and its ``auto`` field why.
     tol : float
         Target certified error (iterative methods).
     backend : {"auto", "numpy", "numba", "torch"}
@@ -176,8 +235,11 @@ def solve(mdp: TabularMDP, method: str = "auto", tol: float = 1e-8, backend: str
     tol = check_real("tol", tol, lower=0.0, lower_open=True)
     name = str(method).lower()
     name = ALIASES.get(name, name)
-    if name == "auto":
+    auto = name == "auto"
+    if auto:
         name = _auto(mdp)
+        if name == "value_iteration" and not options:
+            return _auto_discounted(mdp, tol, backend)
     check_choice("method", name, ["auto", *METHODS, *ALIASES])
     runner, criteria = METHODS[name]
     if mdp.criterion not in criteria:
