@@ -283,7 +283,7 @@ def test_constructor_points_minus_inf_to_the_pair_constructors():
     P = np.stack([np.eye(2)] * 2, axis=1)
     with pytest.raises(InvalidModel, match=r"R\[1, 1\] = -inf, expected a finite number; "
                                            r"for an infeasible action use"):
-        pv.TabularMDP(P, [[5.0, 10.0], [-1.0, -np.inf]], gamma=0.95)
+        pv.TabularMDP(P, [[5.0, 10.0], [-1.0, -np.inf]], gamma=0.95, layout="sas")
 
 
 def test_rewards_too_large_for_a_stand_in_are_refused():
