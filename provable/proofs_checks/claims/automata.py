@@ -24,7 +24,13 @@ from provable.automata._claims import (
     ssm_diagonal_commutative,
 )
 from provable.bounds._citation import Citation
-from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict, residual_verdict
+from provable.proofs_checks._claim import (
+    Mutant,
+    claim,
+    flags_verdict,
+    rate_verdict,
+    residual_verdict,
+)
 from provable.proofs_checks._verdict import Verdict
 
 __all__: list[str] = []
@@ -38,6 +44,37 @@ def _rng(seed: int, *salt: int) -> np.random.Generator:
 
 
 # ---------------------------------------------------------------------------
+def _lstar_planted(ns: list[int], k: int, rng: np.random.Generator, mutation: str) -> dict:
+    """lstar_exact's loop (one seed per n, the same targets) with a planted mistake of the
+    teacher or of how the learner is run."""
+    from provable.automata import DFA, Teacher, isomorphic, lstar, minimize, random_dfa
+
+    mq, bad_iso, bad_eq, eq_ratio = [], 0, 0, 0.0
+    for n in ns:
+        target = random_dfa(n, k, seed=rng)
+        opts: dict = {}
+        teacher = Teacher.from_dfa(target)
+        if mutation == "truncated_table":
+            opts["max_states"] = max(1, n // 2)
+        elif mutation == "rounds_capped":
+            opts["max_rounds"] = max(1, n // 4)
+        elif mutation == "random_testing_teacher":
+            teacher = Teacher.from_dfa(target, "random_word", seed=rng, num_tests=20,
+                                       max_length=8)
+        elif mutation == "complemented_target":
+            teacher = Teacher.from_dfa(DFA(target.delta, ~np.asarray(target.accepting),
+                                           target.start, target.alphabet))
+        elif mutation == "angluin_processing":
+            opts["cex_processing"] = "angluin"
+        res = lstar(teacher, **opts)
+        bad_iso += not isomorphic(res.model, minimize(target))
+        bad_eq += res.equivalence_queries > n
+        eq_ratio = max(eq_ratio, res.equivalence_queries / n)
+        mq.append(res.membership_queries)
+    return {"mean_mq": [float(m) for m in mq], "non_isomorphic": bad_iso,
+            "eq_above_n": bad_eq, "max_eq_over_n": eq_ratio}
+
+
 @claim(
     id="lstar.exact",
     statement="L* with a minimally adequate teacher returns the minimal DFA of the target, "
@@ -68,12 +105,35 @@ def _rng(seed: int, *salt: int) -> np.random.Generator:
            "(up to 12 states, 30 in full; k letters): EQ <= n, n the states of the minimal "
            "DFA; the planted bound EQ <= n/4 must be found and shrunk.",
     expected_seconds={"quick": 1.5, "full": 20.0},
+    mutants=(
+        Mutant("truncated_table", "the learner run with its table capped at n/2 rows "
+               "(max_states): it returns a smaller, wrong automaton",
+               {"lstar_mutation": "truncated_table"}),
+        Mutant("rounds_capped", "the learner stopped after n/4 equivalence queries (a loop "
+               "bound off by a factor): the hypothesis is returned unfinished",
+               {"lstar_mutation": "rounds_capped"}),
+        Mutant("random_testing_teacher", "equivalence answered by 20 random words of length "
+               "<= 8 (not a minimally adequate teacher): misses counterexamples",
+               {"lstar_mutation": "random_testing_teacher"}),
+        Mutant("complemented_target", "the teacher simulates the target with its accepting "
+               "set inverted: the learner learns the complement",
+               {"lstar_mutation": "complemented_target"}),
+        Mutant("angluin_processing", "Angluin's processing (every prefix of the counterexample "
+               "into S) instead of Rivest-Schapire: with shortest counterexamples (m <= n) "
+               "still minimal, EQ <= n and O(k m n^2) queries", {"lstar_mutation":
+                                                                  "angluin_processing"},
+               equivalent=True),
+    ),
 )
 def _lstar(params: dict, seed: int) -> Verdict:
     ns = [int(n) for n in params["ns"]]
     ys, runs = [], []
+    mut = params.get("lstar_mutation")
     for s in range(params["seeds"]):
-        r = lstar_exact(ns=tuple(ns), k=params["k"], seeds=1, seed=_rng(seed, 0x15, s))
+        if mut is None:
+            r = lstar_exact(ns=tuple(ns), k=params["k"], seeds=1, seed=_rng(seed, 0x15, s))
+        else:
+            r = _lstar_planted(ns, params["k"], _rng(seed, 0x15, s), mut)
         ys.append(r["mean_mq"])
         runs.append(r)
     non_iso = sum(r["non_isomorphic"] for r in runs)
@@ -155,6 +215,13 @@ def _positive_lrnn_parity_flags(n: int, d: int, T: int, rng: np.random.Generator
            "positive-eigenvalue LRNNs asked to do parity (a(1) = +1 in the diagonal "
            "construction; random positive LRNNs with affine sign readouts on 1^t).",
     expected_seconds={"quick": 1.0, "full": 6.0},
+    mutants=(
+        Mutant("positive_eigenvalue", "the parity construction with eigenvalue +1 for the "
+               "symbol 1 (the sign never flips)", {"parity_eigenvalue": 1.0}),
+        Mutant("input_gate_ignored", "the transition -1 applied on every symbol (the input "
+               "selection dropped): the sign tracks the parity of the length, not of the ones",
+               {"gate_ignored": True}),
+    ),
 )
 def _lrnn(params: dict, seed: int) -> Verdict:
     r = lrnn_parity_negative_eigs(length=params["length"], n_positive=params["n_positive"],
@@ -165,6 +232,15 @@ def _lrnn(params: dict, seed: int) -> Verdict:
              r["positive_not_constant"] == 0, r["mod3_reflections_mismatches"] == 0,
              r["triangular_period3_found"] == 0, r["rotation_nullity_gap"] == 2,
              r["compiled_automata_mismatches"] == 0, r["factor_eig_above_1"] <= 1e-6]
+    # the diagonal parity construction, run here: h_t = prod a(x_s), parity = sign of h
+    rng_d = _rng(seed, 0x1C)
+    xd = rng_d.integers(0, 2, size=params["length"])
+    a_neg = np.float32(params.get("parity_eigenvalue", -1.0))   # -1: the construction
+    a_zero = np.float32(a_neg if params.get("gate_ignored") else 1.0)
+    hd = np.cumprod(np.where(xd == 1, a_neg, a_zero).astype(np.float32), dtype=np.float32)
+    own_mism = int(np.count_nonzero((hd < 0) != (np.cumsum(xd) % 2).astype(bool)))
+    flags.append(own_mism == 0)
+    r = {**r, "claim_side_diag_parity_mismatches": own_mism}
     # control: the diagonal parity construction with the eigenvalue +1 instead of -1
     rng = _rng(seed, 0x1B)
     x = rng.integers(0, 2, size=params["length"])
@@ -216,6 +292,14 @@ def _lrnn(params: dict, seed: int) -> Verdict:
            "roles: the dense dictionary asked to commute (A_a A_b vs A_b A_a) and the diagonal "
            "of each dense matrix asked to emulate the DFA.",
     expected_seconds={"quick": 0.5, "full": 4.0},
+    mutants=(
+        Mutant("dense_dictionary", "dense transition matrices where the model is meant to "
+               "be diagonal: the product over a word depends on the order",
+               {"ssm_mutation": "dense_dictionary"}),
+        Mutant("softmax_scale_1", "selection logits onehot(x) without the scale 100: the "
+               "convex combination blends the dictionary and the state drifts off the DFA's",
+               {"ssm_mutation": "softmax_scale_1"}),
+    ),
 )
 def _ssm(params: dict, seed: int) -> Verdict:
     from provable.automata import random_dfa
@@ -224,6 +308,40 @@ def _ssm(params: dict, seed: int) -> Verdict:
         d=params["d"], k=params["k"], word_length=params["word_length"], trials=params["trials"],
         n_dfas=params["n_dfas"], dfa_states=params["dfa_states"],
         emulate_length=params["emulate_length"], seed=_rng(seed, 0x55))
+    # run here as well: diagonal order-blindness and softmax-selected DFA emulation
+    mut = params.get("ssm_mutation")   # a planted mistake of the dictionary or selection
+    rng_o = _rng(seed, 0x57)
+    own = 0.0
+    d, k = params["d"], params["k"]
+    for _ in range(params["trials"]):
+        if mut == "dense_dictionary":
+            dic_o = rng_o.uniform(-1, 1, size=(k, d, d)) / np.sqrt(d)
+        else:
+            dic_o = np.stack([np.diag(rng_o.uniform(-1, 1, size=d)) for _ in range(k)])
+        w = rng_o.integers(0, k, size=params["word_length"] // 10)
+        prod_w, prod_p = np.eye(d), np.eye(d)
+        for a, b in zip(w, rng_o.permutation(w)):
+            prod_w, prod_p = dic_o[a] @ prod_w, dic_o[b] @ prod_p
+        scale = max(float(np.abs(prod_w).max()), 1e-300)
+        own = max(own, float(np.abs(prod_w - prod_p).max()) / scale)
+    logit_scale = 1.0 if mut == "softmax_scale_1" else 100.0
+    for _ in range(params["n_dfas"]):
+        dfa = random_dfa(params["dfa_states"], 3, seed=rng_o)
+        n = dfa.n_states
+        dic = np.zeros((3, n, n))
+        for a in range(3):
+            dic[a, dfa.delta[:, a], np.arange(n)] = 1.0
+        words = rng_o.integers(0, 3, size=(4, params["emulate_length"] // 10))
+        h = np.zeros((4, n))
+        h[:, dfa.start] = 1.0
+        for t in range(words.shape[1]):
+            z = logit_scale * np.eye(3)[words[:, t]]
+            sel = np.exp(z - z.max(axis=1, keepdims=True))
+            sel /= sel.sum(axis=1, keepdims=True)
+            h = np.einsum("wa,aij,wj->wi", sel, dic, h)
+        pred = h @ dfa.accepting.astype(float) > 0.5
+        own += int(np.count_nonzero(pred != dfa.accepts_batch(words)))
+    r = {**r, "residual": r["residual"] + own, "claim_side_residual": own}
     rng = _rng(seed, 0x56)
     comm, mism = 0.0, 0
     for _ in range(params["control_dfas"]):
@@ -299,6 +417,13 @@ def _best_shorter_window_mismatches(K: int, s: int, n_strings: int, max_length: 
            "(K-1)-window machine for a random K-context LM (mismatches > 0), and the wrong "
            "bound |Sigma|^(K-1) on the window machine's states.",
     expected_seconds={"quick": 0.3, "full": 3.0},
+    mutants=(
+        Mutant("bound_without_short_windows", "the state bound |Sigma|^K, forgetting the "
+               "windows shorter than K at the start of a string",
+               {"bc_mutation": "bound_without_short_windows"}),
+        Mutant("bound_off_by_one", "the state bound summed over window lengths j < K "
+               "instead of j <= K", {"bc_mutation": "bound_off_by_one"}),
+    ),
 )
 def _bounded_context(params: dict, seed: int) -> Verdict:
     flags, ctrl, rows = [], [], []
@@ -307,8 +432,11 @@ def _bounded_context(params: dict, seed: int) -> Verdict:
                                              n_strings=params["n_strings"],
                                              max_length=params["max_length"],
                                              seed=_rng(seed, 0xBC, i))
-        flags += [r["mismatches"] == 0, r["n_states"] <= r["state_bound"]]
         s = len(alphabet)
+        bound = {"bound_without_short_windows": s ** K,     # planted mistakes of the bound
+                 "bound_off_by_one": r["state_bound"] - s ** K}.get(params.get("bc_mutation"),
+                                                                      r["state_bound"])
+        flags += [r["mismatches"] == 0, r["n_states"] <= bound]
         cm = _best_shorter_window_mismatches(K, s, params["n_strings"], params["max_length"],
                                              _rng(seed, 0xBD, i))
         ctrl += [cm == 0, r["n_states"] <= s ** (K - 1)]
@@ -371,6 +499,14 @@ def _context_chain(T: int, K: int, logits: np.ndarray, tau: float, renormalise: 
            "applied after "
            "normalisation (p^(1/tau), rows not renormalised): row sums != 1.",
     expected_seconds={"quick": 0.2, "full": 3.0},
+    mutants=(
+        Mutant("temperature_after_norm", "temperature applied after normalising (p^(1/tau), "
+               "rows not renormalised): the chain is not stochastic",
+               {"lm_mutation": "temperature_after_norm"}),
+        Mutant("eps_at_temperature_1", "the smallest next-token probability taken at "
+               "temperature 1 whatever tau: the bound no longer tightens with temperature "
+               "(and fails at low tau)", {"lm_mutation": "eps_at_temperature_1"}),
+    ),
 )
 def _lm_markov(params: dict, seed: int) -> Verdict:
     taus = [float(t) for t in params["temperatures"]]
@@ -382,16 +518,19 @@ def _lm_markov(params: dict, seed: int) -> Verdict:
         rng = _rng(seed, 0x4D, i)
         logits = rng.normal(scale=2.0, size=(T ** K, T))
         bounds, epss, lam2s, ctrl_err = [], [], [], 0.0
+        mut = params.get("lm_mutation")   # a planted mistake of the chain or the bound
         for tau in taus:
-            P = _context_chain(T, K, logits, tau)
+            P = _context_chain(T, K, logits, tau, renormalise=mut != "temperature_after_norm")
             ev = np.sort(np.abs(np.linalg.eigvals(P)))[::-1]
-            p = np.exp((logits - logits.max(axis=1, keepdims=True)) / tau)
+            tau_eps = 1.0 if mut == "eps_at_temperature_1" else tau
+            p = np.exp((logits - logits.max(axis=1, keepdims=True)) / tau_eps)
             eps = float((p / p.sum(axis=1, keepdims=True)).min())
             bound = 1.0 - (T * eps) ** K
             flags.append(ev[1] ** K <= bound + 1e-12)
             bounds.append(bound)
             epss.append(eps)
             lam2s.append(float(ev[1]))
+            flags.append(float(np.abs(P.sum(axis=1) - 1).max()) <= 1e-12)
             Pw = _context_chain(T, K, logits, tau, renormalise=False)
             ctrl_err = max(ctrl_err, float(np.abs(Pw.sum(axis=1) - 1).max()))
         # eps grows strictly with tau; the bound can round to 1.0 when (T eps)^K underflows
@@ -409,9 +548,12 @@ def _lm_markov(params: dict, seed: int) -> Verdict:
 
 
 # ---------------------------------------------------------------------------
-def _lssl_off_by_one(N: int, L: int, dt: float, rng: np.random.Generator) -> float:
-    """Recurrence vs convolution with the wrong kernel K_k = C Abar^(k+1) Bbar (HiPPO-LegS,
-    bilinear), max relative error."""
+def _lssl_residual(N: int, L: int, dt: float, rng: np.random.Generator, shift: int = 0,
+                   drop_D: bool = False, euler_kernel: bool = False) -> float:
+    """Recurrence (HiPPO-LegS, bilinear) against the convolution with kernel
+    K_k = C Abar^(k + shift) Bbar, max relative error. ``shift = 1`` is the off-by-one
+    control; ``drop_D`` and ``euler_kernel`` (kernel from the Euler discretisation) are
+    planted mistakes."""
     n = np.arange(N)
     r = np.sqrt(2 * n + 1)
     A = -(np.tril(np.outer(r, r), -1) + np.diag(n + 1.0))
@@ -427,13 +569,20 @@ def _lssl_off_by_one(N: int, L: int, dt: float, rng: np.random.Generator) -> flo
     for t in range(L):
         x = Ab @ x + Bb * u[t]
         y_rec[t] = (C @ x).item() + D * u[t]
+    Ak, Bk = (eye + dt * A, dt * B) if euler_kernel else (Ab, Bb)
     Kk = np.empty(L)
-    P = Ab @ Bb
+    P = np.linalg.matrix_power(Ak, shift) @ Bk
     for t in range(L):
         Kk[t] = (C @ P).item()
-        P = Ab @ P
-    y_conv = np.convolve(u, Kk)[:L] + D * u
+        P = Ak @ P
+    y_conv = np.convolve(u, Kk)[:L] + (0.0 if drop_D else D) * u
     return float(np.max(np.abs(y_rec - y_conv)) / max(np.max(np.abs(y_rec)), 1e-300))
+
+
+def _lssl_off_by_one(N: int, L: int, dt: float, rng: np.random.Generator) -> float:
+    """Recurrence vs convolution with the wrong kernel K_k = C Abar^(k+1) Bbar (HiPPO-LegS,
+    bilinear), max relative error."""
+    return _lssl_residual(N, L, dt, rng, shift=1)
 
 
 @claim(
@@ -457,19 +606,33 @@ def _lssl_off_by_one(N: int, L: int, dt: float, rng: np.random.Generator) -> flo
              "full": {"configs": [[8, 512, 0.05], [16, 1024, 0.01], [4, 256, 0.5],
                                   [32, 2048, 0.01], [64, 4096, 0.005]],
                       "search_examples": 300}},
-    design="Per (N, L, dt): max |y_rec - y_conv| / max |y_rec| <= 1e-10 on a random input. "
+    design="Per (N, L, dt): max |y_rec - y_conv| / max |y_rec| <= 1e-10 on a random input "
+           "(the automata module's check and an independent one here). "
            "Control: the kernel off by one power of Abar (K_k = C Abar^(k+1) Bbar) on the same "
            "kind of instance. Search: hypothesis over N in 1..16, L in 1..512, dt in "
            "[0.005, 0.5] and the input's seed; the off-by-one kernel must be found and shrunk.",
     expected_seconds={"quick": 0.6, "full": 6.0},
+    mutants=(
+        Mutant("kernel_shift", "kernel K_k = C Abar^(k+1) Bbar (an off-by-one in the power)",
+               {"lssl_mutation": "kernel_shift"}),
+        Mutant("feedthrough_dropped", "the D u term left out of the convolutional form",
+               {"lssl_mutation": "feedthrough_dropped"}),
+        Mutant("euler_kernel", "kernel computed from the Euler discretisation (I + dt A, "
+               "dt B) while the recurrence uses the bilinear one",
+               {"lssl_mutation": "euler_kernel"}),
+    ),
 )
 def _lssl(params: dict, seed: int) -> Verdict:
     res, cres, rows = 0.0, np.inf, []
+    mut = params.get("lssl_mutation")   # a planted mistake of the convolution kernel
     for i, (N, L, dt) in enumerate(params["configs"]):
         r = lssl_recurrence_equals_convolution(N=N, L=L, dt=dt, seed=_rng(seed, 0x55, i))
-        c = _lssl_off_by_one(N, L, dt, _rng(seed, 0x56, i))
-        res, cres = max(res, r["max_rel_error"]), min(cres, c)
-        rows.append({**r, "control_off_by_one_rel_error": c})
+        own = _lssl_residual(N, L, dt, _rng(seed, 0x57, i), shift=int(mut == "kernel_shift"),
+                             drop_D=mut == "feedthrough_dropped",
+                             euler_kernel=mut == "euler_kernel")
+        c = _lssl_residual(N, L, dt, _rng(seed, 0x56, i), shift=1)
+        res, cres = max(res, r["max_rel_error"], own), min(cres, c)
+        rows.append({**r, "claim_side_rel_error": own, "control_off_by_one_rel_error": c})
     from provable.proofs_checks.claims.searches import with_claim_search
 
     v = residual_verdict(res, tol=1e-10, control_residual=cres,
