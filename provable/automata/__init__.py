@@ -1,11 +1,17 @@
-"""Automata: DFA / Moore / Mealy models, minimisation, equivalence, and learners.
+"""Automata: DFA / Moore / Mealy models, minimisation, equivalence, learners, DOT files.
 
 Models (:class:`DFA`, :class:`MooreMachine`, :class:`MealyMachine`) store a transition
 table ``delta`` of shape ``(n, k)`` over an alphabet of hashable symbols. Algorithms:
 :func:`trim`, :func:`minimize` (Hopcroft, O(k n log n)), :func:`canonical`,
 :func:`isomorphic`, :func:`equivalent` (shortest counterexample), products,
-:func:`from_regex`, :func:`to_dot`. Learners: :func:`lstar`, :func:`kv` (active, through
-a :class:`Teacher`) and :func:`rpni` (passive), each returning a :class:`LearnResult`.
+:func:`from_regex`. Files: :func:`read_dot` / :func:`write_dot` / :func:`to_dot` (the
+AALpy, LearnLib and automata-wiki layout), :func:`to_aalpy` / :func:`from_aalpy`.
+Learners: :func:`lstar`, :func:`kv` (active, through a :class:`Teacher`; DFAs by
+membership queries, Mealy and Moore machines by output queries, also on a step-wise
+:class:`SystemUnderLearning`) and :func:`rpni` (passive), each returning a
+:class:`LearnResult`. Equivalence oracles: exact, random words / walks, PAC, and
+conformance testing (:class:`WMethodOracle`, :class:`WpMethodOracle`,
+:class:`RandomWMethodOracle`).
 
 Examples
 --------
@@ -13,6 +19,11 @@ Examples
 >>> target = am.random_dfa(40, 2, seed=0)
 >>> res = am.lstar(am.Teacher.from_dfa(target))
 >>> am.equivalent(res.model, target)
+(True, None)
+>>> coffee = am.read_dot('''digraph { __start0 -> s0;
+...   s0 -> s1 [label="coin/beep"]; s0 -> s0 [label="button/init"];
+...   s1 -> s1 [label="coin/beep"]; s1 -> s0 [label="button/coffee"]; }''')
+>>> am.equivalent(am.kv(am.Teacher.from_model(coffee, "wp")).model, coffee)
 (True, None)
 """
 

@@ -437,6 +437,8 @@ def _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, prefix,
             send[b] = created or label[node] == -1
             if send[b]:
                 label[node] = -2
+                if label[0] == -1:  # the run answers the empty word too
+                    label[0] = -2
         else:
             send[b] = label[node] != -2
             label[node] = -2
@@ -553,3 +555,69 @@ def _mealy_prefixes(delta, start, elab, first, words, lengths, out):  # pragma: 
             out[b, t + 1] = elab[q, s]
             q = delta[q, s]
     return out
+
+
+@njit(cache=True)
+def _machine_cached_query(tab, par, sym, k, shift, label, size, codes, lens, delta, start,
+                          slab, elab, mealy, none, out):  # pragma: no cover - compiled
+    """Cached output queries answered by simulating a Moore (state codes ``slab``) or
+    Mealy (transition codes ``elab``; the empty word is labelled ``none``) machine, fused
+    into one call with the semantics and return values of :func:`_dfa_cached_query`."""
+    B = codes.shape[0]
+    nmiss = 0
+    maxlen = 0
+    misslen = 0
+    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
+    for b in range(B):
+        if out[b] < 0:
+            nmiss += 1
+            misslen += lens[b]
+            if lens[b] > maxlen:
+                maxlen = lens[b]
+    if nmiss == 0:
+        return size, 0, 0, -1, -1
+    if size + misslen + 1 > par.shape[0] or 10 * (size + misslen + 1) > 7 * tab.shape[0]:
+        return size, 0, misslen, -2, -2
+    cnt = np.zeros(maxlen + 2, dtype=np.int64)
+    for b in range(B):
+        if out[b] < 0:
+            cnt[maxlen - lens[b] + 1] += 1
+    for i in range(maxlen + 1):
+        cnt[i + 1] += cnt[i]
+    order = np.empty(nmiss, dtype=np.int64)
+    for b in range(B):
+        if out[b] < 0:
+            j = maxlen - lens[b]
+            order[cnt[j]] = b
+            cnt[j] += 1
+    send = np.zeros(B, dtype=np.bool_)
+    size = _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, True, send)
+    nsent = 0
+    nsym = 0
+    for b in range(B):
+        if send[b]:
+            nsent += 1
+            nsym += lens[b]
+    for b in range(B):
+        if not send[b]:
+            continue
+        q = start
+        node = 0
+        v = none if mealy else slab[q]
+        if label[node] >= 0 and label[node] != v:
+            return size, nsent, nsym, b, 0
+        label[node] = v
+        for t in range(lens[b]):
+            s = codes[b, t]
+            node = _hget(tab, par, sym, k, shift, node, s)
+            if mealy:
+                v = elab[q, s]
+                q = delta[q, s]
+            else:
+                q = delta[q, s]
+                v = slab[q]
+            if label[node] >= 0 and label[node] != v:
+                return size, nsent, nsym, b, t + 1
+            label[node] = v
+    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
+    return size, nsent, nsym, -1, -1

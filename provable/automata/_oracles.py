@@ -547,6 +547,38 @@ class MachineMembership(OutputOracle):
         else:
             self._slab = np.array([self._code(o) for o in model.outputs], dtype=np.int64)
 
+    def _mq_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        # Fast path as DFAMembership's: lookup, marking, simulation and cache fill in one
+        # kernel call, the same answers, counters and cache state as the generic path.
+        if type(self)._answer_array is not OutputOracle._answer_array or (
+                type(self)._outputs_array is not MachineMembership._outputs_array):
+            return super()._mq_array(codes, lens)
+        query = _kernels()._machine_cached_query
+        B = codes.shape[0]
+        out = np.empty(B, dtype=self._label_dtype)
+        m = self.model
+        mealy = self.kind == "mealy"
+        slab = self._elab[:, 0] if mealy else self._slab
+        elab = self._elab if mealy else self._slab.reshape(-1, 1)
+        while True:
+            self._size, sent, symbols, b, t = query(
+                *self._trie(), self._label, self._size, codes, lens, m.delta, m.start, slab,
+                elab, mealy, self._none, out)
+            if b != -2:
+                break
+            self._grow(symbols + 1)
+        self.queries += sent
+        self.symbols += symbols
+        self.resets += sent
+        self.steps += symbols
+        self.cache_hits += B - sent
+        if b >= 0:
+            w = self.alphabet.decode(codes[b, :t])
+            old = self._label[self._node(codes[b], t)]
+            raise OracleInconsistency(f"output oracle answered differently for word {w!r} "
+                                      f"than before ({self._show(old)})")
+        return self._answers(out)
+
     def _outputs_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
         out = np.empty((codes.shape[0], codes.shape[1] + 1), dtype=np.int64)
         m = self.model
