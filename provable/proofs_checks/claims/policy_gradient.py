@@ -97,6 +97,10 @@ def _samples_to_eps(res, groups: int, eps: np.ndarray) -> np.ndarray:
         Mutant("no_momentum", "normalised PG without momentum (IGT transport and HARPG "
                "correction dropped): the single-trajectory noise is not averaged out",
                {"method_swap": {"n_pg_igt": "normalized_pg", "n_harpg": "normalized_pg"}}),
+        Mutant("harpg_without_hessian_correction", "N-HARPG's Hessian-vector correction "
+               "replaced by IGT's extrapolation (the N-PG-IGT update run as N-HARPG): the "
+               "epsilon^-2 guarantee is lost (IGT's is epsilon^-2.5)",
+               {"method_swap": {"n_harpg": "n_pg_igt"}}),
         Mutant("no_baseline", "GPOMDP without the running baseline: still unbiased, only the "
                "variance grows, so the rates (bounded-variance assumptions) are unchanged",
                {"baseline": "none"}, equivalent=True),
