@@ -183,3 +183,52 @@ def test_flags_verdict():
                       control_what="wrong", expected=0.9, data={"k": 1})
     assert v.status == "violated" and v.measured == 0.25 and v.expected == 0.9
     assert v.data == {"k": 1}
+
+
+def test_mutant_and_claim_records_are_frozen_with_documented_defaults(registry):
+    import dataclasses
+
+    m = Mutant("a", "why")
+    assert m.equivalent is False and m.params == {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.equivalent = True
+    claim(id="toy.frozen", statement="s", kind="identity", citation=CIT,
+          budgets={"quick": {}})(_exp)
+    c = get_claim("toy.frozen")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.kind = "property"
+    assert "experiment" not in repr(c) and "toy.frozen" in repr(c)
+    assert c.rate_id is None and c.design == "" and c.mutants == ()
+
+
+def test_the_catalogue_loads_itself_in_a_fresh_process():
+    import subprocess
+    import sys
+
+    code = ("from provable.proofs_checks._claim import {f}\n"
+            "print({call})")
+    for f, call in (("catalogue", "len(catalogue())"),
+                    ("get_claim", "get_claim('ucb1.log_regret').kind")):
+        out = subprocess.run([sys.executable, "-c", code.format(f=f, call=call)],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        assert out == "rate_upper" if f == "get_claim" else int(out) >= 40
+
+
+def test_rate_verdict_defaults():
+    # min_decades = 1: a grid of 0.9 decades is too short, one of exactly 1 is judged
+    short = np.geomspace(1e4, 10 ** 4.9, 5)
+    v = rate_verdict(short, _seeds(np.sqrt(short)), expected=0.5, kind="upper", tol=0.3,
+                     var="T")
+    assert v.status == "inconclusive" and "decade" in v.reason
+    one = np.geomspace(1e4, 1e5, 5)
+    v = rate_verdict(one, _seeds(np.sqrt(one)), expected=0.5, kind="upper", tol=0.3, var="T")
+    assert v.status == "holds"
+    # statistic="quantile" defaults to the 0.9 quantile: 4 of 16 seeds grow linearly, so
+    # the 0.9 quantile grows like T while the 0.45 quantile grows like sqrt(T)
+    ys = _seeds(np.sqrt(T))
+    ys[:4] = _seeds(T, n=4, seed=5)
+    v = rate_verdict(T, ys, expected=0.5, kind="upper", tol=0.1, var="T", statistic="quantile")
+    assert v.status == "violated" and v.data["fit"]["statistic"].startswith("quantile")
+    v45 = rate_verdict(T, ys, expected=0.5, kind="upper", tol=0.1, var="T",
+                       statistic="quantile", quantile=0.45)
+    assert v45.status == "holds"

@@ -205,3 +205,15 @@ def test_solvers_report_what_the_certificate_says():
     res = pv.solvers.value_iteration(m, tol=1e-6)
     b = certify_backup(m.P_at(), m.R.ravel(), m.gamma, res.V, m.S, m.A)
     assert res.error_bound == b[0]
+
+
+def test_a_modulus_that_rounds_up_to_exactly_one_is_refused():
+    # gamma = 1 - 9 u with a one-term row summing to 1: kappa rounds up to exactly 1.0,
+    # the operator is not certified a contraction, so the backup is refused
+    gamma = 1 - 9 * 2.0 ** -53
+    assert modulus_from_sums(1.0, 1, gamma)[1] == 1.0
+    assert modulus_from_sums(1.0, 1, 1 - 16 * 2.0 ** -53)[1] < 1.0
+    with pytest.raises(InvalidModel, match="not a contraction"):
+        certify_backup(np.eye(1), np.zeros(1), gamma, np.zeros(1), 1, 1)
+    b = certify_backup(np.eye(1), np.zeros(1), 1 - 16 * 2.0 ** -53, np.zeros(1), 1, 1)
+    assert b[5] and 0 < b[0] < 1e-290  # certified: V = V* = 0 up to the underflow terms
