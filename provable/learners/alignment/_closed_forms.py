@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from scipy.special import logsumexp
 
-from provable._validation import check_finite_array, check_int, check_real
+from provable._validation import check_choice, check_finite_array, check_int, check_real
 from provable.errors import InvalidArgument, InvalidModel
 
 __all__ = [
@@ -68,12 +68,17 @@ def kl(q: Any, p: Any) -> float:
     return float(np.sum(q[m] * (np.log(q[m]) - np.log(p[m]))))
 
 
-def best_of_n_distribution(p: Any, r: Any, N: int) -> np.ndarray:
+def best_of_n_distribution(p: Any, r: Any, N: int, *, draws_offset: int = 0,
+                           ties: str = "proportional") -> np.ndarray:
     r"""Law of the best-of-:math:`N` response.
 
     Rewards are grouped into levels; level :math:`\ell` is selected with probability
     :math:`F_\ell^N - F_{\ell-1}^N` (:math:`F` the reward CDF under :math:`p`) and split
     within the level in proportion to :math:`p` (uniform tie-breaking among the draws).
+
+    ``draws_offset`` (N + offset draws) and ``ties`` (``"first"``: the whole level to its
+    first response; ``"count"``: split equally among the level's responses) plant
+    implementation mistakes; the defaults are the law above.
 
     Examples
     --------
@@ -83,6 +88,8 @@ def best_of_n_distribution(p: Any, r: Any, N: int) -> np.ndarray:
     p = _check_dist("p", p)
     r = _check_vec("r", r, p.size)
     N = check_int("N", N, min_value=1)
+    check_choice("ties", ties, ("proportional", "first", "count"))
+    N = check_int("N + draws_offset", N + check_int("draws_offset", draws_offset), min_value=1)
     levels, inv = np.unique(r, return_inverse=True)
     mass = np.bincount(inv, weights=p, minlength=levels.size)
     F = np.cumsum(mass)
@@ -90,13 +97,21 @@ def best_of_n_distribution(p: Any, r: Any, N: int) -> np.ndarray:
     Fprev = np.concatenate([[0.0], F[:-1]])
     sel = F ** N - Fprev ** N
     out = np.zeros_like(p)
-    nz = mass[inv] > 0
-    out[nz] = p[nz] / mass[inv][nz] * sel[inv][nz]
+    if ties == "proportional":
+        nz = mass[inv] > 0
+        out[nz] = p[nz] / mass[inv][nz] * sel[inv][nz]
+    elif ties == "count":
+        cnt = np.bincount(inv, minlength=levels.size).astype(float)
+        out = sel[inv] / cnt[inv]
+    else:
+        first = np.unique(inv, return_index=True)[1]
+        out[first] = sel[inv[first]]
     return out
 
 
-def best_of_n_kl(p: Any, r: Any, N: int) -> float:
-    r""":math:`\mathrm{KL}(\pi_{\mathrm{BoN}}\|p)`, exact.
+def best_of_n_kl(p: Any, r: Any, N: int, **mistake: Any) -> float:
+    r""":math:`\mathrm{KL}(\pi_{\mathrm{BoN}}\|p)`, exact (``mistake``: the planted-mistake
+    options of :func:`best_of_n_distribution`).
 
     Examples
     --------
@@ -105,7 +120,7 @@ def best_of_n_kl(p: Any, r: Any, N: int) -> float:
     True
     """
     p = _check_dist("p", p)
-    return kl(best_of_n_distribution(p, r, N), p)
+    return kl(best_of_n_distribution(p, r, N, **mistake), p)
 
 
 def best_of_n_kl_bound(N: int) -> float:
@@ -120,8 +135,12 @@ def best_of_n_kl_bound(N: int) -> float:
     return float(np.log(N) - (N - 1) / N)
 
 
-def kl_tilt(p: Any, r: Any, beta: float) -> tuple[np.ndarray, float]:
+def kl_tilt(p: Any, r: Any, beta: float, *, reward_sign: float = 1.0,
+            beta_power: float = 1.0) -> tuple[np.ndarray, float]:
     r"""The KL-regularised optimum :math:`\pi^* = p\,e^{r/\beta}/Z` and :math:`\log Z`.
+
+    ``reward_sign`` and ``beta_power`` (:math:`e^{\pm r/\beta^{k}}`) plant mistakes; the
+    defaults (1, 1) are the tilt above.
 
     Examples
     --------
@@ -132,13 +151,19 @@ def kl_tilt(p: Any, r: Any, beta: float) -> tuple[np.ndarray, float]:
     p = _check_dist("p", p, full_support=True)
     r = _check_vec("r", r, p.size)
     beta = check_real("beta", beta, lower=0.0, lower_open=True)
-    z = np.log(p) + r / beta
+    if reward_sign == 1.0 and beta_power == 1.0:
+        z = np.log(p) + r / beta
+    else:
+        z = np.log(p) + check_real("reward_sign", reward_sign) * r / beta ** check_real(
+            "beta_power", beta_power)
     logZ = float(logsumexp(z))
     return np.exp(z - logZ), logZ
 
 
-def kl_regularized_objective(pi: Any, p: Any, r: Any, beta: float) -> float:
-    r""":math:`J_\beta(\pi) = E_\pi[r] - \beta\,\mathrm{KL}(\pi\|p)`.
+def kl_regularized_objective(pi: Any, p: Any, r: Any, beta: float, *,
+                             kl_direction: str = "forward") -> float:
+    r""":math:`J_\beta(\pi) = E_\pi[r] - \beta\,\mathrm{KL}(\pi\|p)`
+    (``kl_direction="reverse"`` plants the mistake :math:`\mathrm{KL}(p\|\pi)`).
 
     Examples
     --------
@@ -152,6 +177,9 @@ def kl_regularized_objective(pi: Any, p: Any, r: Any, beta: float) -> float:
     beta = check_real("beta", beta, lower=0.0, lower_open=True)
     if pi.size != p.size:
         raise InvalidArgument(f"pi has {pi.size} entries and p {p.size}, expected equal")
+    check_choice("kl_direction", kl_direction, ("forward", "reverse"))
+    if kl_direction == "reverse":
+        return float(pi @ r - beta * kl(p, pi))
     return float(pi @ r - beta * kl(pi, p))
 
 
@@ -194,8 +222,8 @@ def kl_constrained_tilt(p: Any, r: Any, delta: float, *, tol: float = 1e-13
     return kl_tilt(p, r, 1.0 / lam)[0], lam
 
 
-def ebm_moment_match(a: Any, phi: Any, mu: Any, *, tol: float = 1e-14, max_iter: int = 200
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def ebm_moment_match(a: Any, phi: Any, mu: Any, *, tol: float = 1e-14, max_iter: int = 200,
+                     use_base: bool = True) -> tuple[np.ndarray, np.ndarray]:
     r"""Minimum-KL distribution :math:`\min_q \mathrm{KL}(q\|a)` s.t. :math:`E_q[\phi]=\mu`,
     as the EBM :math:`q = a e^{\lambda\cdot\phi}/Z`, by damped Newton on the convex dual
     :math:`\log Z(\lambda) - \lambda\cdot\mu`. Returns ``(q, lam)``.
@@ -208,6 +236,10 @@ def ebm_moment_match(a: Any, phi: Any, mu: Any, *, tol: float = 1e-14, max_iter:
         Features ``(n, k)``.
     mu : array_like(float, ndim=1)
         Target moments ``(k,)`` (in the relative interior of the feature hull).
+    tol, max_iter : float, int
+        Stopping rule of Newton (gradient of the dual in max norm).
+    use_base : bool, default True
+        False plants a mistake: the tilt of the uniform distribution instead of ``a``.
 
     Examples
     --------
@@ -224,7 +256,7 @@ def ebm_moment_match(a: Any, phi: Any, mu: Any, *, tol: float = 1e-14, max_iter:
         raise InvalidArgument(f"phi has shape {phi.shape}, expected ({a.size}, k)")
     check_finite_array("phi", phi)
     mu = _check_vec("mu", mu, phi.shape[1])
-    la = np.log(a)
+    la = np.log(a) if use_base else np.full(a.size, -np.log(a.size))
     lam = np.zeros(phi.shape[1])
 
     def dual(lv: np.ndarray) -> float:
@@ -321,12 +353,13 @@ def dpo_population_loss(pi: Any, pi_ref: Any, r: Any, pairs: Any, weights: Any, 
     return float(np.sum(w * (pr * np.logaddexp(0.0, -d) + (1 - pr) * np.logaddexp(0.0, d))))
 
 
-def dpo_minimizers(pi_ref: Any, r: Any, covered: Any, beta: float, uncovered_mass: Any
-                   ) -> np.ndarray:
+def dpo_minimizers(pi_ref: Any, r: Any, covered: Any, beta: float, uncovered_mass: Any,
+                   *, temperature_scale: float = 1.0) -> np.ndarray:
     r"""Members of the set of population-DPO minimisers when the data covers only the
     responses in ``covered``: :math:`\pi\propto\pi_{\mathrm{ref}}e^{r/\beta}` on the covered
     responses scaled to total mass :math:`1-m`, and the remaining mass :math:`m` put on the
     uncovered responses (in proportion to :math:`\pi_{\mathrm{ref}}`), one row per ``m``.
+    ``temperature_scale`` c plants a mistake (:math:`e^{r/(c\beta)}`; 1 is the minimiser).
 
     Examples
     --------
@@ -342,7 +375,9 @@ def dpo_minimizers(pi_ref: Any, r: Any, covered: Any, beta: float, uncovered_mas
     ms = np.asarray(uncovered_mass, dtype=float).reshape(-1)
     if np.any(ms < 0) or np.any(ms >= 1):
         raise InvalidArgument(f"uncovered_mass={ms!r}, expected values in [0, 1)")
-    tilt = np.where(cov, ref * np.exp((r - r[cov].max()) / beta), 0.0)
+    tb = beta if temperature_scale == 1.0 else check_real(
+        "temperature_scale", temperature_scale, lower=0.0, lower_open=True) * beta
+    tilt = np.where(cov, ref * np.exp((r - r[cov].max()) / tb), 0.0)
     tilt /= tilt.sum()
     rest = np.where(cov, 0.0, ref)
     out = np.empty((ms.size, ref.size))
@@ -364,10 +399,16 @@ def entropy(z: Any) -> float:
     return float(-np.sum(np.exp(lp) * lp))
 
 
-def entropy_change(z: Any, dz: Any, eta: float) -> tuple[float, float]:
+def entropy_change(z: Any, dz: Any, eta: float, *, mutation: dict | None = None
+                   ) -> tuple[float, float]:
     r"""Entropy change :math:`H(\mathrm{softmax}(z+\eta\,\Delta z)) - H(\mathrm{softmax}(z))`
     and its first-order prediction :math:`-\eta\,\mathrm{Cov}_{a\sim\pi}(\log\pi(a),
     \Delta z(a))` (Cui et al. 2025). Returns ``(dH, prediction)``.
+
+    ``mutation`` plants a mistake in the prediction: ``{"sign": 1.0}`` (+eta Cov),
+    ``{"centred": False}`` (:math:`E[\log\pi\,\Delta z]`), ``{"scale": c}``,
+    ``{"log_prob": False}`` (Cov of :math:`\pi` instead of :math:`\log\pi`),
+    ``{"at_new_logits": True}`` (the covariance at :math:`z + \eta\Delta z`).
 
     Examples
     --------
@@ -379,7 +420,22 @@ def entropy_change(z: Any, dz: Any, eta: float) -> tuple[float, float]:
     dz = _check_vec("dz", dz, z.size)
     check_finite_array("z", z)
     eta = check_real("eta", eta)
-    lp = z - logsumexp(z)
+    known = {"sign": -1.0, "centred": True, "scale": 1.0, "log_prob": True,
+             "at_new_logits": False}
+    m = dict(known)
+    for k, v in (mutation or {}).items():
+        if k not in known:
+            raise InvalidArgument(f"mutation key {k!r} is not known, expected one of "
+                                  f"{sorted(known)}")
+        m[k] = v
+    zc = z + eta * dz if m["at_new_logits"] else z
+    lp = zc - logsumexp(zc)
     p = np.exp(lp)
-    cov = float(p @ (lp * dz) - (p @ lp) * (p @ dz))
-    return entropy(z + eta * dz) - entropy(z), -eta * cov
+    f = lp if m["log_prob"] else p
+    if m["centred"]:
+        cov = float(p @ (f * dz) - (p @ f) * (p @ dz))
+    else:
+        cov = float(p @ (f * dz))
+    pred = -eta * cov if (m["sign"] == -1.0 and m["scale"] == 1.0) else \
+        m["sign"] * m["scale"] * eta * cov
+    return entropy(z + eta * dz) - entropy(z), pred

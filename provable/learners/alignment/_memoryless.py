@@ -42,7 +42,8 @@ def _bon_mean(lp: np.ndarray, logN: float) -> float:
 
 
 def bon_vs_klrl_memoryless(p: Any, w: Any, ns: Any, delta: float, *,
-                           log_n_scale: float = 1.0) -> dict[str, np.ndarray]:
+                           log_n_scale: float = 1.0, budget_scale: float = 1.0
+                           ) -> dict[str, np.ndarray]:
     r"""Per-token rewards of KL-constrained RL and of best-of-N on sequences of length n.
 
     Parameters
@@ -58,6 +59,9 @@ def bon_vs_klrl_memoryless(p: Any, w: Any, ns: Any, delta: float, *,
     log_n_scale : float
         Use :math:`N = e^{c\,n\Delta}` (``c=1`` is the matched best-of-N; other values give
         mismatched baselines).
+    budget_scale : float
+        Solve KL-RL with the budget :math:`c\,\Delta` (1 is the matched problem; other
+        values plant a mismatch).
 
     Returns
     -------
@@ -83,7 +87,9 @@ def bon_vs_klrl_memoryless(p: Any, w: Any, ns: Any, delta: float, *,
     nmax = check_int("max(ns)", int(ns.max()), min_value=1)
     if ns.min() < 1:
         raise InvalidArgument(f"ns={ns!r}, expected lengths >= 1")
-    q, lam = kl_constrained_tilt(p, w.astype(float), delta)
+    budget_scale = check_real("budget_scale", budget_scale, lower=0.0, lower_open=True)
+    q, lam = kl_constrained_tilt(p, w.astype(float),
+                                 delta if budget_scale == 1.0 else budget_scale * delta)
     klrl = float(q @ w)
     wmax = int(w.max())
     lpt = np.log(p)

@@ -18,7 +18,13 @@ from provable.learners.alignment import (
     kl_tilt,
     min_kl_cvxpy,
 )
-from provable.proofs_checks._claim import claim, flags_verdict, rate_verdict, residual_verdict
+from provable.proofs_checks._claim import (
+    Mutant,
+    claim,
+    flags_verdict,
+    rate_verdict,
+    residual_verdict,
+)
 from provable.proofs_checks._verdict import Verdict
 
 __all__: list[str] = []
@@ -57,22 +63,36 @@ ASYMPTOTICS = "Asymptotics of Language Model Alignment"
            "hypothesis over (p, integer rewards in [0, 5], N in [2, 64]) on up to 12 atoms, "
            "KL - bound <= 1e-12; the planted bound log N - 1 must be found and shrunk.",
     expected_seconds={"quick": 1.5, "full": 30.0},
+    mutants=(
+        Mutant("one_draw_too_many", "N + 1 draws instead of N (off by one): in the "
+               "continuous limit KL tends to log(N+1) - N/(N+1), above the bound",
+               {"bon": {"draws_offset": 1}}),
+        Mutant("one_draw_too_few", "N - 1 draws: the KL stays below the bound but its gap "
+               "to it no longer vanishes as the support grows", {"bon": {"draws_offset": -1}}),
+        Mutant("ties_to_first", "a tied reward level given wholly to its first response "
+               "instead of split in proportion to p: a more concentrated law whose KL can "
+               "exceed the bound", {"bon": {"ties": "first"}}),
+        Mutant("ties_split_by_count", "a tied level split equally among its responses "
+               "instead of in proportion to p: not the best-of-N law",
+               {"bon": {"ties": "count"}}),
+    ),
 )
 def _bon_kl(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
+    mk = dict(params.get("bon", {}))
     flags, ctrl, worst = [], [], -np.inf
     for _ in range(params["instances"]):
         M = int(rng.integers(2, 40))
         p = rng.dirichlet(np.full(M, rng.choice([0.2, 1.0, 5.0])))
         r = rng.integers(0, max(2, M // 2), size=M).astype(float)   # ties on purpose
         for N in params["Ns"]:
-            k, b = best_of_n_kl(p, r, N), best_of_n_kl_bound(N)
+            k, b = best_of_n_kl(p, r, N, **mk), best_of_n_kl_bound(N)
             worst = max(worst, k - b)
             flags.append(k <= b + 1e-12)
     gaps = {}
     for N in params["Ns"]:
         g = [best_of_n_kl_bound(N) - best_of_n_kl(np.full(M, 1.0 / M), np.arange(M, dtype=float),
-                                                  N) for M in params["supports"]]
+                                                  N, **mk) for M in params["supports"]]
         gaps[N] = g
         flags.append(bool(np.all(np.diff(g) < 0) and g[-1] < 1e-2))
         kl_cont = best_of_n_kl(np.full(params["supports"][-1], 1.0 / params["supports"][-1]),
@@ -111,14 +131,25 @@ def _bon_kl(params: dict, seed: int) -> Verdict:
            "n. Control: a planted mismatched best-of-N with N = e^{n Delta / 2}, whose gap does "
            "not vanish.",
     expected_seconds={"quick": 1.5, "full": 30.0},
+    mutants=(
+        Mutant("N_too_small", "N = e^{n Delta / 2}: best-of-N spends half the KL budget, its "
+               "per-token reward stays below KL-RL's", {"match": {"log_n_scale": 0.5}}),
+        Mutant("N_too_large", "N = e^{2 n Delta}: best-of-N spends twice the budget",
+               {"match": {"log_n_scale": 2.0}}),
+        Mutant("klrl_budget_x2", "KL-RL solved with budget 2 Delta instead of Delta",
+               {"match": {"budget_scale": 2.0}}),
+        Mutant("klrl_budget_x0.5", "KL-RL solved with budget Delta / 2",
+               {"match": {"budget_scale": 0.5}}),
+    ),
 )
 def _bon_klrl(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
+    mk = dict(params.get("match", {}))
     ns, w = params["ns"], np.array([0, 1, 2, 3])
     gaps, ctl = [], []
     for _ in range(params["instances"]):
         p = rng.dirichlet(np.full(4, 2.0))
-        gaps.append(np.abs(bon_vs_klrl_memoryless(p, w, ns, params["delta"])["gap"]))
+        gaps.append(np.abs(bon_vs_klrl_memoryless(p, w, ns, params["delta"], **mk)["gap"]))
         ctl.append(np.abs(bon_vs_klrl_memoryless(p, w, ns, params["delta"],
                                                  log_n_scale=0.5)["gap"]))
     return rate_verdict(ns, gaps, expected=-1.0, kind="upper", tol=0.15, var="n", polylog=1.0,
@@ -145,9 +176,18 @@ def _bon_klrl(params: dict, seed: int) -> Verdict:
            "hypothesis over full-support (pi0, pi) on up to 12 atoms, r in [-10, 10], beta in "
            "[0.05, 20]; the planted identity without beta must be found and shrunk.",
     expected_seconds={"quick": 1.5, "full": 45.0},
+    mutants=(
+        Mutant("tilt_without_beta", "pi* = pi0 e^r / Z (the temperature beta dropped): "
+               "log Z and pi* are those of beta = 1", {"tilt": {"beta_power": 0.0}}),
+        Mutant("tilt_sign", "pi* = pi0 e^{-r/beta} / Z (a sign error in the tilt)",
+               {"tilt": {"reward_sign": -1.0}}),
+        Mutant("reverse_kl_objective", "J computed with KL(pi0 || pi) instead of "
+               "KL(pi || pi0)", {"objective": {"kl_direction": "reverse"}}),
+    ),
 )
 def _kl_rl(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
+    mt, mo = dict(params.get("tilt", {})), dict(params.get("objective", {}))
     res, cres = 0.0, np.inf
     for _ in range(params["cases"]):
         n = int(rng.integers(2, 51))
@@ -157,10 +197,14 @@ def _kl_rl(params: dict, seed: int) -> Verdict:
         beta = float(np.exp(rng.uniform(np.log(0.05), np.log(20))))
         if abs(beta - 1) < 0.2:
             beta += 0.5
-        _, logZ = kl_tilt(p0, r, beta)
-        log_star = np.log(p0) + r / beta - logZ          # log pi*, kept in log space
+        star, logZ = kl_tilt(p0, r, beta, **mt)
+        if mt:                                            # the planted tilt's own pi*
+            with np.errstate(divide="ignore"):
+                log_star = np.log(star)
+        else:
+            log_star = np.log(p0) + r / beta - logZ      # log pi*, kept in log space
         kl_star = float(pi @ (np.log(pi) - log_star))
-        J = kl_regularized_objective(pi, p0, r, beta)
+        J = kl_regularized_objective(pi, p0, r, beta, **mo)
         scale = 1.0 + abs(J)
         res = max(res, abs(J - (beta * logZ - beta * kl_star)) / scale)
         cres = min(cres, abs(J - (beta * logZ - kl_star)) / scale)
@@ -191,16 +235,27 @@ def _kl_rl(params: dict, seed: int) -> Verdict:
            "Control: the wrong identity of a linear tilt a (1 + lambda.phi)/Z matched to the "
            "same moments.",
     expected_seconds={"quick": 1.0, "full": 20.0},
+    mutants=(
+        Mutant("uniform_base", "the EBM tilts the uniform distribution instead of a: it "
+               "matches the moments but is not the minimiser of KL(q || a)",
+               {"ebm": {"use_base": False}}),
+        Mutant("loose_newton_tolerance", "Newton stopped at a dual gradient of 1e-4: "
+               "lambda is not the root, q misses the moments by ~1e-4",
+               {"ebm": {"tol": 1e-4}}),
+        Mutant("one_newton_step", "a single Newton step from lambda = 0",
+               {"ebm": {"max_iter": 1}}),
+    ),
 )
 def _gdc(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
+    me = dict(params.get("ebm", {}))
     res, cres = 0.0, np.inf
     n, k = params["n"], params["k"]
     for _ in range(params["cases"]):
         a = rng.dirichlet(np.ones(n))
         phi = rng.standard_normal((n, k))
         mu = rng.dirichlet(np.ones(n)) @ phi
-        q_ebm, lam = ebm_moment_match(a, phi, mu)
+        q_ebm, lam = ebm_moment_match(a, phi, mu, **me)
         q_cvx = min_kl_cvxpy(a, phi, mu)
         res = max(res, float(np.abs(q_cvx - q_ebm).max()))
         # linear tilt a (1 + c . phi_centred) matching the moments (least squares), clipped >= 0
@@ -239,9 +294,18 @@ def _gdc(params: dict, seed: int) -> Verdict:
            "is below pi_ref's. Control: the wrong property that the online objective is also "
            "flat along the DPO minimiser family.",
     expected_seconds={"quick": 0.5, "full": 10.0},
+    mutants=(
+        Mutant("dpo_temperature_x2", "the DPO minimiser family built with e^{r/(2 beta)}: "
+               "the loss is still flat along it, but it is not stationary (not minimisers)",
+               {"dpo": {"temperature_scale": 2.0}}),
+        Mutant("online_tilt_sign", "the online optimum computed as pi_ref e^{-r/beta} / Z "
+               "(sign error): it moves mass onto the bad response",
+               {"tilt": {"reward_sign": -1.0}}),
+    ),
 )
 def _coverage(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
+    md, mt = dict(params.get("dpo", {})), dict(params.get("tilt", {}))
     K, beta = params["K"], params["beta"]
     flags, ctrl = [], []
     masses = [0.0, 0.5, 0.9]
@@ -253,7 +317,7 @@ def _coverage(params: dict, seed: int) -> Verdict:
         covered = list(range(K - 1))
         pairs = [(i, j) for i in covered for j in covered if i < j]
         wts = rng.dirichlet(np.ones(len(pairs)))
-        fam = dpo_minimizers(ref, r, covered, beta, masses)
+        fam = dpo_minimizers(ref, r, covered, beta, masses, **md)
         losses = [dpo_population_loss(pi, ref, r, pairs, wts, beta) for pi in fam]
         # gradient of the loss in the covered log-ratios h_i at each member (numerical-free)
         gmax = 0.0
@@ -266,7 +330,7 @@ def _coverage(params: dict, seed: int) -> Verdict:
                 g[i] += w_ * (s - pr)
                 g[j] -= w_ * (s - pr)
             gmax = max(gmax, float(np.abs(g).max()))
-        star, _ = kl_tilt(ref, r, beta)
+        star, _ = kl_tilt(ref, r, beta, **mt)
         J = [kl_regularized_objective(pi, ref, r, beta) for pi in fam]
         Jstar = kl_regularized_objective(star, ref, r, beta)
         flags += [max(losses) - min(losses) <= 1e-12, gmax <= 1e-12, fam[-1][bad] >= 0.9 - 1e-12,
@@ -300,6 +364,19 @@ def _coverage(params: dict, seed: int) -> Verdict:
            "|dH + eta Cov(log pi, dz)| has log-log slope 2 +/- 0.1 in eta. Control: the wrong "
            "sign, |dH - eta Cov|, whose slope is 1.",
     expected_seconds={"quick": 0.2, "full": 2.0},
+    mutants=(
+        Mutant("wrong_sign", "+eta Cov instead of -eta Cov: the residual is 2 eta |Cov|, "
+               "slope 1", {"mutation": {"sign": 1.0}}),
+        Mutant("uncentred", "E[log pi dz] without subtracting E[log pi] E[dz]: an O(eta) "
+               "residual", {"mutation": {"centred": False}}),
+        Mutant("half_covariance", "the covariance halved: an O(eta) residual",
+               {"mutation": {"scale": 0.5}}),
+        Mutant("probability_not_log", "Cov(pi, dz) instead of Cov(log pi, dz): an O(eta) "
+               "residual", {"mutation": {"log_prob": False}}),
+        Mutant("covariance_at_new_logits", "the covariance taken at z + eta dz instead of z: "
+               "it differs by O(eta), so the prediction still has an O(eta^2) residual",
+               {"mutation": {"at_new_logits": True}}, equivalent=True),
+    ),
 )
 def _entropy(params: dict, seed: int) -> Verdict:
     rng = np.random.default_rng(seed)
@@ -316,7 +393,7 @@ def _entropy(params: dict, seed: int) -> Verdict:
             dz = rng.standard_normal(params["n"])
         row, crow = [], []
         for e in etas:
-            dH, pred = entropy_change(z, dz, float(e))
+            dH, pred = entropy_change(z, dz, float(e), mutation=params.get("mutation"))
             row.append(abs(dH - pred))
             crow.append(abs(dH + pred))
         ys.append(row)
