@@ -179,6 +179,7 @@ def test_flags_verdict():
                       control_what="wrong")
     assert v.status == "holds" and v.control.status == "violated"
     assert v.measured == 1.0 and v.expected == 1.0 and v.control.measured == 0.5
+    assert v.control.expected == 1.0 and v.control.reason
     v = flags_verdict([True, False, False, False], what="ok", control_flags=[False],
                       control_what="wrong", expected=0.9, data={"k": 1})
     assert v.status == "violated" and v.measured == 0.25 and v.expected == 0.9
