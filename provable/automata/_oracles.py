@@ -544,26 +544,29 @@ class MachineMembership(OutputOracle):
         if self.kind == "mealy":
             self._elab = np.array([[self._code(o) for o in row] for row in model.outputs],
                                   dtype=np.int64)
+            slab, elab = self._elab[:, 0].copy(), self._elab
         else:
             self._slab = np.array([self._code(o) for o in model.outputs], dtype=np.int64)
+            slab, elab = self._slab, self._slab.reshape(-1, 1)
+        # arguments of the fused kernel; None: a subclass answers differently
+        plain = (type(self)._answer_array is OutputOracle._answer_array
+                 and type(self)._outputs_array is MachineMembership._outputs_array)
+        self._fused = ((model.delta, model.start, slab, elab, self.kind == "mealy",
+                        self._none) if plain else None)
 
     def _mq_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
         # Fast path as DFAMembership's: lookup, marking, simulation and cache fill in one
         # kernel call, the same answers, counters and cache state as the generic path.
-        if type(self)._answer_array is not OutputOracle._answer_array or (
-                type(self)._outputs_array is not MachineMembership._outputs_array):
+        fused = self._fused
+        if fused is None:
             return super()._mq_array(codes, lens)
         query = _kernels()._machine_cached_query
         B = codes.shape[0]
         out = np.empty(B, dtype=self._label_dtype)
-        m = self.model
-        mealy = self.kind == "mealy"
-        slab = self._elab[:, 0] if mealy else self._slab
-        elab = self._elab if mealy else self._slab.reshape(-1, 1)
         while True:
             self._size, sent, symbols, b, t = query(
-                *self._trie(), self._label, self._size, codes, lens, m.delta, m.start, slab,
-                elab, mealy, self._none, out)
+                self._tab, self._par, self._sym, self._k, self._shift, self._label, self._size,
+                codes, lens, *fused, out)
             if b != -2:
                 break
             self._grow(symbols + 1)
