@@ -120,7 +120,7 @@ def plug_in(mdp: TabularMDP, n: int, seed: Any = 0, *, tol: float = 1e-10,
                            "finite horizon")
     sign = -1.0 if mut["argmin"] else 1.0   # argmin: plan the worst policy (max of -r)
     model = TabularMDP(P_hat, sign * np.asarray(mdp.R_at(0)) if mut["argmin"] else mdp.R_at(0),
-                       gamma=mdp.gamma)
+                       gamma=mdp.gamma, layout="sas")
     if crit == "discounted":
         res = solve(model, method="pi", tol=tol)
         star = solve(mdp, method="pi", tol=tol)

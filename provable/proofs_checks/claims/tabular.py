@@ -89,7 +89,7 @@ def _dual_rl(params: dict, seed: int) -> Verdict:
         rho = np.full(mdp.S, 1.0 / mdp.S)
         ex_mdp = mdp
         if mut == "gamma_next_ulp":
-            ex_mdp = pv.TabularMDP(mdp.dense_P(), mdp.R_at(0),
+            ex_mdp = pv.TabularMDP(mdp.dense_P(), mdp.R_at(0), layout="sas",
                                    gamma=float(np.nextafter(mdp.gamma, 1.0)))
         ex = np.array([float(v) for v in S_.exact_solve(ex_mdp).V_exact])
         primal = S_.linear_program(mdp, formulation="primal")
@@ -238,7 +238,8 @@ def _gadget_best_last(t_mix: float, eps: float):
     import provable as pv
 
     g = pv.mdp.two_state_gadget(t_mix, eps)
-    return pv.TabularMDP(g.dense_P()[:, ::-1, :].copy(), np.asarray(g.R_at(0))[:, ::-1].copy())
+    return pv.TabularMDP(g.dense_P()[:, ::-1, :].copy(), np.asarray(g.R_at(0))[:, ::-1].copy(),
+                         layout="sas")
 
 
 def _measured_n_star(t_mix: float, eps: float, level: float, groups: int, reps: int,
@@ -376,7 +377,8 @@ def _tmix(params: dict, seed: int) -> Verdict:
         for i in range(params["mc_reps"]):
             if models[i, 1, 0, 0] == models[i, 1, 1, 0]:
                 continue  # a tie: the solver may break it the other way
-            sol = pv.solvers.average_reward(pv.TabularMDP(models[i], mdp.R_at(0)), tol=1e-10)
+            sol = pv.solvers.average_reward(pv.TabularMDP(models[i], mdp.R_at(0), layout="sas"),
+                                            tol=1e-10)
             agree.append(bool(int(sol.policy[1]) == int(pol[i, 1])))
     if not np.isfinite(ns).all():
         bad = [float(t) for t, ok in zip(ts, np.isfinite(ns).all(axis=0)) if not ok]
