@@ -503,6 +503,42 @@ def run_tests(root: Path, tests: list[str], timeout: float, env: dict[str, str]
     return status, time.perf_counter() - t0, out.decode(errors="replace")[-3000:]
 
 
+class ForkServer:
+    """A long-lived interpreter with the heavy libraries imported that forks a child
+    per test run (``scripts/_mutation_forkserver.py``); same interface as
+    :func:`run_tests`. Only for modules without numba kernels: numba reads its cache
+    directory once, at import, so every child shares the server's."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        import json
+
+        self._json = json
+        self.root = root
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "_mutation_forkserver.py")],
+                                     cwd=root, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, start_new_session=True)
+        ready = self.proc.stdout.readline()
+        if not ready:
+            raise SystemExit("the fork server did not start")
+
+    def run(self, tests: list[str], timeout: float) -> tuple[str, float, str]:
+        args = [*PYTEST_ARGS, *plugin_args(self.root), *tests]
+        self.proc.stdin.write(self._json.dumps({"args": args, "timeout": timeout}) + "\n")
+        self.proc.stdin.flush()
+        reply = self.proc.stdout.readline()
+        if not reply:
+            raise SystemExit("the fork server died")
+        r = self._json.loads(reply)
+        return r["status"], float(r["seconds"]), ""
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
 def _env(root: Path, numba_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
@@ -569,7 +605,7 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                equivalent: list[dict], timeout_factor: float, timeout_extra: float,
                verbose: bool = True, carried: frozenset[str] = frozenset(),
                warm: bool = True, by_coverage: bool = False,
-               checkpoint=None) -> tuple[list[Outcome], float, float]:
+               checkpoint=None, fork: bool = False) -> tuple[list[Outcome], float, float]:
     target = root / module
     recover(target)
     missing = [t for t in tests if not (root / t.split("::")[0]).exists()]
@@ -599,6 +635,7 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                    else "the whole selection")
             print(f"{module}: {len(mutants)} mutants, unmutated selection {base_s:.1f} s, "
                   f"limit {timeout:.1f} s; each mutant runs {how}", file=sys.stderr)
+        server = ForkServer(root, _env(root, shared_numba)) if fork and not uses_jit else None
         blines = original.splitlines(keepends=True)
         backup = _backup_path(target)
         _BACKUP_DIR.mkdir(exist_ok=True)
@@ -630,7 +667,10 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                 try:
                     target.write_text(mutated)
                     _drop_pyc(target)
-                    status, secs, _ = run_tests(root, sel, limit, _env(root, numba_dir))
+                    if server is not None:
+                        status, secs, _ = server.run(sel, limit)
+                    else:
+                        status, secs, _ = run_tests(root, sel, limit, _env(root, numba_dir))
                 finally:
                     target.write_bytes(original)
                     _drop_pyc(target)
@@ -649,6 +689,8 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
             target.write_bytes(original)
             _drop_pyc(target)
             backup.unlink(missing_ok=True)
+            if server is not None:
+                server.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return outcomes, base_s, time.perf_counter() - t_module
@@ -758,6 +800,11 @@ def main(argv: list[str] | None = None) -> int:
                     "per test; needs the `coverage` package); a mutant in a function body "
                     "that no test executes is reported survived without running. Modules "
                     "with numba kernels always run the whole selection")
+    ap.add_argument("--fork", action="store_true",
+                    help="run the tests of each mutant in a child forked from a server that "
+                    "has numpy, scipy, numba, sympy, hypothesis and pytest imported (provable "
+                    "itself is imported fresh by each child); not for modules with numba "
+                    "kernels, which always start a new interpreter")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--stale-equivalents", action="store_true",
                     help="list the entries of the equivalent list that match no mutant of "
@@ -842,7 +889,8 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(args.jobs) as pool:
             futs = {mod: pool.submit(run_module, root, mod, tests, muts, equivalent,
                                      args.timeout_factor, args.timeout_extra, not args.quiet,
-                                     carried.get(mod, frozenset()), True, args.by_coverage)
+                                     carried.get(mod, frozenset()), True, args.by_coverage,
+                                     None, args.fork)
                     for mod, (tests, muts) in plan.items()}
             results = {mod: f.result() for mod, f in futs.items()}
     else:
@@ -854,7 +902,8 @@ def main(argv: list[str] | None = None) -> int:
             results[mod] = run_module(root, mod, tests, muts, equivalent,
                                       args.timeout_factor, args.timeout_extra,
                                       not args.quiet, carried.get(mod, frozenset()),
-                                      by_coverage=args.by_coverage, checkpoint=checkpoint)
+                                      by_coverage=args.by_coverage, checkpoint=checkpoint,
+                                      fork=args.fork)
             _write(args, root, results, time.perf_counter() - t0)  # after each module
     text = _write(args, root, results, time.perf_counter() - t0)
     print(text)

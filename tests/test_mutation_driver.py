@@ -200,3 +200,17 @@ def test_coverage_selection_runs_only_the_tests_that_reach_a_mutant(mut, tmp_pat
         by_coverage=True)
     assert [o.status for o in outcomes] == ["killed", "survived"]
     assert (tmp_path / "toy.py").read_text() == src
+
+
+def test_fork_server_gives_the_same_outcomes(mut, tmp_path):
+    (tmp_path / "toy.py").write_text(TOY)
+    (tmp_path / "test_toy.py").write_text(TOY_TESTS)
+    (tmp_path / "conftest.py").write_text(CONFTEST)
+    ms = mut.generate("toy.py", TOY)
+    chosen = [_find(ms, "return a + b", "arith", "-"), _find(ms, "return x < 10", "cmp", "<="),
+              _find(ms, "i += 1", "delete", "pass")]
+    outcomes, _, _ = mut.run_module(tmp_path, "toy.py", ["test_toy.py"], chosen, [],
+                                    timeout_factor=1.0, timeout_extra=3.0, verbose=False,
+                                    warm=False, fork=True)
+    assert [o.status for o in outcomes] == ["killed", "survived", "timeout"]
+    assert (tmp_path / "toy.py").read_text() == TOY
