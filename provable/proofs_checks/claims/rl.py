@@ -93,7 +93,8 @@ def _bonus_mutants(c: float) -> tuple[Mutant, ...]:
     design="hard_bandit_mdp(A=4, H=5) over gaps {0.02, 0.05, 0.1, 0.2, 0.4} (the family of "
            "the Omega(sqrt(HSAT)) lower bound), worst gap per checkpoint, cumulative expected "
            "regret at 6 checkpoints K in [200, 20000], 16 seeds; log-log slope in T = KH <= "
-           "0.5 + 0.1, UCBVI-BF with the paper's constants (Azar et al. 2017, Alg. 4). "
+           "0.5 + 0.1, UCBVI-BF with the paper's constants (Azar et al. 2017, arXiv "
+           "1703.05449, Alg. 4: bonus_2, c = 1, L = ln(5SAT/delta), delta = 0.1). "
            "Control: a planted wrong algorithm (Q-learning without bonus, epsilon-greedy "
            "with epsilon = 0.2: linear regret) on the same family.",
     expected_seconds={"quick": 15.0, "full": 600.0},
@@ -115,8 +116,10 @@ def _ucbvi(params: dict, seed: int) -> Verdict:
         "Instances: the gap family of ucbvi.regret, worst gap per checkpoint.")),
     rate_id="qlearning_ucb_h.regret",
     budgets=_EPISODIC_BUDGETS,
-    design="As ucbvi.regret (worst gap of the lower-bound family per checkpoint) with "
-           "Q-learning UCB-H, c = 0.1 (a named variant: Jin et al. leave c unspecified); "
+    design="As ucbvi.regret (worst gap of the lower-bound family of Azar et al. 2017, arXiv "
+           "1703.05449, per checkpoint) with Q-learning UCB-H (Jin et al. 2018, arXiv "
+           "1807.03765: alpha_t = (H+1)/(H+t), b_t = c sqrt(H^3 iota/t), iota = ln(SAT/p), "
+           "p = 0.1), c = 0.1 (a named variant: Jin et al. leave c unspecified); "
            "control: epsilon-greedy Q-learning without bonus.",
     expected_seconds={"quick": 10.0, "full": 400.0},
     mutants=_bonus_mutants(0.1),

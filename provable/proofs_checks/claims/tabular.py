@@ -342,7 +342,8 @@ def _tmix_mutants() -> tuple[Mutant, ...]:
              "full": {"t_mix": [4, 8, 16, 32, 64, 128, 256, 512], "epsilon": 0.05,
                       "eps_grid": [0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625], "level": 0.1,
                       "groups": 16, "reps": 1000, "mc_reps": 200}},
-    design="two_state_gadget(t_mix, eps = 0.05) (the lower-bound family): n* = least "
+    design="two_state_gadget(t_mix, eps = 0.05) (the lower-bound family of Wang, Blanchet, "
+           "Glynn, arXiv 2310.08833): n* = least "
            "samples per (s,a) with an empirical P(wrong action) <= 0.1, measured by running "
            "the plug-in + relative VI estimator (8 groups of 200 learners, bisection to 2 %; relative VI to span 1e-9, at most "
            "50 t_mix sweeps); "
