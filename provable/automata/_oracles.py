@@ -634,6 +634,38 @@ class SULMembership(OutputOracle):
         return out
 
 
+class _SULAcceptance(MembershipOracle):
+    """Membership oracle on a step-wise acceptor: ``reset() -> bool`` (is the empty word
+    accepted) and ``step(symbol) -> bool`` (is the word read so far accepted)."""
+
+    prefix_outputs = True
+
+    def __init__(self, sul: Any, alphabet: Iterable[Hashable]):
+        for meth in ("reset", "step"):
+            if not callable(getattr(sul, meth, None)):
+                raise InvalidType(f"sul of type {type(sul).__name__} has no {meth}() method, "
+                                  "expected reset() and step(symbol)")
+        super().__init__(alphabet)
+        self.sul = sul
+
+    def answer(self, word: Any) -> bool:
+        v = self.sul.reset()
+        for s in word:
+            v = self.sul.step(s)
+        return bool(v)
+
+    def _answer_array(self, codes: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        B = codes.shape[0]
+        out = np.zeros((B, codes.shape[1] + 1), dtype=bool)
+        syms, sul = self.alphabet.symbols, self.sul
+        for b in range(B):
+            out[b, 0] = bool(sul.reset())
+            row = codes[b]
+            for t in range(int(lens[b])):
+                out[b, t + 1] = bool(sul.step(syms[row[t]]))
+        return out
+
+
 def _hyp_prefix_labels(hyp: Any, mq: MembershipOracle, codes: np.ndarray,
                        lens: np.ndarray) -> np.ndarray:
     """Hypothesis labels after every prefix, (B, L+1), in the oracle's code space."""
@@ -1071,7 +1103,10 @@ class Teacher:
             Or any object with ``reset`` and ``step`` methods (see
             :class:`SystemUnderLearning`).
         alphabet : iterable of hashable
-        kind : {"mealy", "moore"}
+        kind : {"mealy", "moore", "dfa"}
+            ``"dfa"``: ``reset()`` returns whether the empty word is accepted and
+            ``step(symbol)`` whether the word read so far is (a membership oracle that
+            answers every prefix in one run, learned as a DFA).
         oracle : str, default "wp"
             Equivalence oracle, as in :meth:`from_model`; ``"exact"`` needs ``target``
             (a machine assumed to behave as the system).
@@ -1093,7 +1128,10 @@ class Teacher:
         oracle = check_choice("oracle", oracle, _ORACLES)
         if oracle == "exact" and target is None:
             raise InvalidArgument("oracle='exact' needs target=... to compare against")
-        return cls(SULMembership(sul, alphabet, kind), _make_eq(oracle, target, seed, options))
+        kind = check_choice("kind", kind, ("mealy", "moore", "dfa"))
+        mq = (_SULAcceptance(sul, alphabet) if kind == "dfa"
+              else SULMembership(sul, alphabet, kind))
+        return cls(mq, _make_eq(oracle, target, seed, options))
 
     @classmethod
     def from_function(cls, alphabet: Iterable[Hashable], fn: Callable[[Any], bool],

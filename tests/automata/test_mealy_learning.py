@@ -219,3 +219,34 @@ def test_errors_for_output_learning():
                                am.MachineMembership(coffee))
     with pytest.raises(InvalidArgument, match="symbol='tea' is not in the alphabet"):
         am.MachineSUL(coffee).step("tea")
+
+
+class AcceptorSUL:
+    """A step-wise acceptor for a DFA (duck-typed: reset and step only)."""
+
+    def __init__(self, dfa):
+        self.dfa, self.n_reset, self.n_step = dfa, 0, 0
+
+    def reset(self):
+        self.n_reset += 1
+        self.q = self.dfa.start
+        return bool(self.dfa.accepting[self.q])
+
+    def step(self, symbol):
+        self.n_step += 1
+        self.q = int(self.dfa.delta[self.q, self.dfa.alphabet.index[symbol]])
+        return bool(self.dfa.accepting[self.q])
+
+
+@pytest.mark.parametrize("alg", ["lstar", "kv"])
+def test_step_wise_acceptor_learned_as_dfa_with_prefix_answers(alg):
+    target = am.random_dfa(30, 3, seed=5)
+    sul = AcceptorSUL(target)
+    teacher = am.Teacher.from_sul(sul, target.alphabet, kind="dfa", oracle="exact",
+                                  target=target)
+    res = (am.lstar if alg == "lstar" else am.kv)(teacher)
+    assert am.isomorphic(res.model, am.minimize(target))
+    assert (res.resets, res.steps) == (sul.n_reset, sul.n_step)
+    # prefix answers from one run: as many queries as the simulated DFA teacher
+    sim = (am.lstar if alg == "lstar" else am.kv)(am.Teacher.from_dfa(target))
+    assert res.membership_queries == sim.membership_queries
