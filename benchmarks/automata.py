@@ -86,7 +86,8 @@ def learners(ns: list[int], ks: list[int], reps: int) -> None:
 DATA = Path(__file__).resolve().parent.parent / "tests" / "automata" / "data"
 REAL = ["BitVise.dot", "tcp_server_windows_trans.dot", "TCP_Linux_Client.dot",
         "mosquitto__two_client_will_retain.dot", "VerneMQ__two_client_will_retain.dot",
-        "NSS_3.17.4_server_regular.dot", "OpenSSL_1.0.2_server_regular.dot",
+        "JSSE_1.8.0_25_server_regular.dot", "NSS_3.17.4_server_regular.dot",
+        "OpenSSL_1.0.2_server_regular.dot",
         "RSA_BSAFE_C_4.0.4_server_regular.dot", "miTLS_0.1.3_server_regular.dot",
         "CC2650.dot", "cc2652r1.dot", "CYBLE-416045-02.dot", "nRF52832.dot",
         "mooreModel.dot", "tomita_3.dot"]

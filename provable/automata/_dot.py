@@ -9,7 +9,10 @@ The files of the automata wiki (https://automata.cs.ru.nl/Syntax/Overview), AALp
 * one edge statement per transition: ``s0 -> s1 [label="a"]`` (DFA, Moore) or
   ``label="a/x"`` (Mealy: input ``a``, output ``x``; spaces around ``/`` are allowed,
   as in LearnLib's ``"KEXINIT / KEXINIT"``); several edges may join the same pair;
-* the start state is the target of the edge from the invisible node ``__start0``.
+* the start state is the target of the edge from the invisible node ``__start0``;
+* the automata wiki's compact Mealy layout is read too: an HTML label
+  ``label=<in1 | in2<br />out>`` stands for one transition per input, all with the
+  output ``out`` (HTML entities such as ``&amp;`` decoded).
 
 :func:`read_dot` parses the DOT grammar itself (quoted strings with ``\\"`` escapes and
 ``\\`` line continuations, ``//``, ``#`` and ``/* */`` comments, optional ``;``,
@@ -24,7 +27,9 @@ attributes, which :func:`read_dot` prefers and Graphviz ignores.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Any
@@ -150,7 +155,7 @@ def _tokenize(text: str, source: str) -> list[tuple[str, str, int]]:
             if j >= n:
                 raise DotError(source, start_line, text[i:i + 20],
                                "HTML string is not closed (missing '>')")
-            toks.append(("str", text[i + 1:j], start_line))
+            toks.append(("html", text[i + 1:j], start_line))
             i = j + 1
             continue
         if c == "+":  # string concatenation "a" + "b"
@@ -200,7 +205,7 @@ def _parse(text: str, source: str) -> _Graph:
 
     def ident(what: str) -> tuple[str, int]:
         t = peek()
-        if t is None or t[0] not in ("id", "str"):
+        if t is None or t[0] not in ("id", "str", "html"):
             if t is None:
                 raise DotError(source, last_line(), None, f"file ends early, expected {what}")
             raise DotError(source, t[2], t[1], f"expected {what}")
@@ -227,8 +232,11 @@ def _parse(text: str, source: str) -> _Graph:
                     continue
                 key, _ = ident("an attribute name")
                 take("=", "'=' after the attribute name")
+                is_html = peek() is not None and peek()[0] == "html"
                 val, _ = ident(f"a value for attribute {key!r}")
                 attrs[key] = val
+                if is_html:
+                    attrs[_HTML + key] = "1"
         return attrs
 
     def node_id() -> tuple[str, int]:
@@ -255,7 +263,7 @@ def _parse(text: str, source: str) -> _Graph:
             raise DotError(source, t[2], t[1], "an undirected graph is not an automaton; "
                            "expected 'digraph'")
         raise DotError(source, t[2], t[1], "expected 'digraph'")
-    if peek() is not None and peek()[0] in ("id", "str"):
+    if peek() is not None and peek()[0] in ("id", "str", "html"):
         ident("the graph name")
     take("{", "'{'")
     while True:
@@ -274,7 +282,7 @@ def _parse(text: str, source: str) -> _Graph:
             continue
         if t[0] == "id" and t[1].lower() == "subgraph" or t[0] == "{":
             raise DotError(source, t[2], t[1], "subgraphs are not supported in automaton files")
-        if t[0] not in ("id", "str"):
+        if t[0] not in ("id", "str", "html"):
             raise DotError(source, t[2], t[1], "expected a node, edge or attribute statement")
         name, line = node_id()
         nt = peek()
@@ -304,6 +312,20 @@ def _parse(text: str, source: str) -> _Graph:
 
 
 # --------------------------------------------------------------------------- reader
+_HTML = "\0html:"  # marks an attribute whose value was an HTML string <...>
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def _html_mealy(label: str) -> tuple[list[str], str] | None:
+    """Inputs and output of an HTML Mealy label ``in1 | in2<br />out`` (the compact
+    layout of the automata wiki's TLS models), or None without a line break."""
+    parts = _BR.split(label, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    ins = [html.unescape(x).strip() for x in parts[0].split("|")]
+    return ins, html.unescape(parts[1]).strip()
+
+
 def _is_start(name: str) -> bool:
     return name.startswith("__start")
 
@@ -425,7 +447,8 @@ def _build(g: _Graph, name: str, kind: str, alphabet: Any, complete: bool,
         moore = any("output" in g.nodes[s] or g.nodes[s].get("shape", "") in
                     ("record", "Mrecord") or _record_output(g.nodes[s].get("label", ""))
                     is not None for s in states)
-        explicit = any("output" in at for _, _, at, _ in edges)
+        explicit = any("output" in at or (_HTML + "label" in at and _html_mealy(
+            at.get("label", "")) is not None) for _, _, at, _ in edges)
         mealy = explicit or (not moore and any("input" not in at and "/" in at.get("label", "")
                                                for _, _, at, _ in edges))
         if mealy and moore:
@@ -445,7 +468,12 @@ def _build(g: _Graph, name: str, kind: str, alphabet: Any, complete: bool,
                 raise DotError(name, ln, f"{a} -> {b}", "edge has no label, expected the "
                                "input symbol" + ("/output" if kind == "mealy" else ""))
             lab = at["label"]
-            if kind == "mealy":
+            hm = _html_mealy(lab) if _HTML + "label" in at and kind == "mealy" else None
+            if hm is not None:  # several inputs with one output
+                for sym in hm[0][:-1]:
+                    trans.append((index[a], sym, index[b], hm[1], ln))
+                sym, out = hm[0][-1], hm[1]
+            elif kind == "mealy":
                 if "/" not in lab:
                     raise DotError(name, ln, lab, "Mealy edge label has no '/', expected "
                                    "'input/output'")

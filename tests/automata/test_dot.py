@@ -25,7 +25,10 @@ SIZES = {
     "coffee_moore.dot": ("moore", 3, 2),
     "mooreModel.dot": ("moore", 9, 2),
     "simple_abc_mealy.dot": ("mealy", 1, 3),
+    "JSSE_1.8.0_25_server_regular.dot": ("mealy", 9, 8),
 }
+# files whose labels AALpy's line-based loader cannot parse (HTML labels)
+AALPY_UNREADABLE = {"JSSE_1.8.0_25_server_regular.dot"}
 KIND = {"dfa": am.DFA, "moore": am.MooreMachine, "mealy": am.MealyMachine}
 
 
@@ -77,6 +80,8 @@ def test_aalpy_reads_the_same_machine(path, tmp_path):
     written = am.write_dot(m, tmp_path / path.name)
     rng = np.random.default_rng(0)
     for src in (path, written):
+        if src == path and path.name in AALPY_UNREADABLE:
+            continue
         a = utils.load_automaton_from_file(str(src), kind)
         conv = {str(s).strip(): s for s in a.get_input_alphabet()}
         for _ in range(30):
@@ -136,6 +141,17 @@ def test_learnlib_and_aalpy_layouts():
     assert isinstance(moore, am.MooreMachine) and moore.trace("xx") == ["0", "1", "0"]
     chain = am.read_dot('digraph { __start0 -> p; p -> q -> p [label="t"] }')
     assert isinstance(chain, am.DFA) and chain.n_states == 2 and chain.run("t") == 1
+
+
+def test_html_labels_with_several_inputs():
+    """The automata wiki's compact layout: inputs joined by '|', a line break, the output."""
+    m = am.read_dot('digraph { __start0 -> s0;\n'
+                    's0 -> s1 [label=<Hello | Retry<br />Hello &amp; Done>];\n'
+                    's0 -> s0 [label=<Bye<br/>Closed>];\n'
+                    's1 -> s1 [label=<Hello | Retry | Bye<br />Empty>]; }')
+    assert isinstance(m, am.MealyMachine) and m.alphabet.symbols == ("Hello", "Retry", "Bye")
+    assert m.transduce(["Retry", "Bye", "Hello"]) == ["Hello & Done", "Empty", "Empty"]
+    assert m.transduce(["Bye"]) == ["Closed"]
 
 
 def test_kind_can_be_forced():
