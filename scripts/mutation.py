@@ -125,6 +125,7 @@ MODULES: dict[str, list[str]] = {
     # statistics and verdicts: the planted corpus pins every rule branch
     "provable/proofs_checks/_stats.py": [
         "provable/proofs_checks/_stats.py",
+        "tests/proofs_checks/test_mutants_stats.py",
         "tests/proofs_checks/test_rate_planted.py",
         "tests/proofs_checks/test_check_rate.py",
     ],

@@ -232,7 +232,7 @@ def fit_exponent(xs: Any, ys: Any, *, polylog: float = 0.0, statistic: str = "me
             raise InvalidArgument("polylog fit needs xs > 1 (log x must be positive)")
         logpoly = polylog * np.log(lx)
     decades = float(u[-1] - u[0])
-    width = min(float(window_decades), decades / 2) if decades > 0 else float(window_decades)
+    width = min(float(window_decades), decades / 2)  # decades > 0: xs strictly increase
     J = x.size
     if J >= MIN_POINTS:
         low_w, top_w = _windows(u, width)
@@ -240,19 +240,18 @@ def fit_exponent(xs: Any, ys: Any, *, polylog: float = 0.0, statistic: str = "me
         low_w, top_w = np.arange(J), np.arange(J)
     gap = float(u[top_w].mean() - u[low_w].mean())
 
-    def ols(lx_part: np.ndarray, ly_part: np.ndarray) -> np.ndarray:
-        # slope along axis 0 of ly_part (points first, then any batch axes)
+    def ols(lx_part: np.ndarray, ly_part: np.ndarray) -> float:
+        # least-squares slope of ly_part against lx_part
         c = lx_part - lx_part.mean()
-        shape = (-1,) + (1,) * (ly_part.ndim - 1)
-        m = ly_part - ly_part.mean(axis=0, keepdims=True)
-        return (m * c.reshape(shape)).sum(axis=0) / float(c @ c)
+        return float(((ly_part - ly_part.mean()) * c).sum() / (c @ c))
 
     def summary(ly: np.ndarray) -> np.ndarray:
         s_all = ols(lx, ly)
         s_top = ols(lx[top_w], ly[top_w])
         s_low = ols(lx[low_w], ly[low_w])
-        curv = (s_top - s_low) / gap if J >= MIN_POINTS and gap > 0 else np.zeros_like(s_top)
-        return np.stack([s_all, s_top, curv])
+        # the windows' mean log10 x differ (gap > 0) whenever there are two windows
+        curv = (s_top - s_low) / gap if J >= MIN_POINTS else 0.0
+        return np.array([s_all, s_top, curv])
 
     def log_stat(yy: np.ndarray) -> np.ndarray:
         # yy: (J, n) -> (J,)
