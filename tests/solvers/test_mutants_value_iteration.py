@@ -34,6 +34,32 @@ def test_default_budget_from_the_a_priori_bound():
     assert default_max_iter(m, 2.0 ** -10, np.array([1.0])) == 2 * 12 + 100
 
 
+def test_default_budget_uses_the_largest_start_value():
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 0] = P[1, 0, 1] = 1.0
+    m = pv.TabularMDP(P, np.array([[1.0], [0.5]]), gamma=0.5)
+    # max |V0| = 3 (not min |V0| = 1): span 1 + 3 = 4 -> k = 13
+    assert default_max_iter(m, 2.0 ** -10, np.array([-3.0, 1.0])) == 2 * 13 + 100
+
+
+def test_default_budget_at_gamma_zero_is_quiet():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no log(0) on the way
+        assert default_max_iter(_one_state([1.0], 0.0), 1e-12) == 100
+
+
+def test_refinement_stops_near_its_target():
+    # rows summing to 1 + d: the span rule's answer is not certified, and certified
+    # sweeps continue until the bound is about half of tol (not far below it)
+    for d, g, tol in ((9e-10, 0.99, 1e-8), (5e-10, 0.999, 1e-6), (9e-10, 0.9, 1e-8)):
+        m = pv.TabularMDP(np.array([[[1 + d]]]), np.array([[1.0]]), gamma=g)
+        res = pv.solvers.value_iteration(m, tol)
+        assert "more numba sweeps" in res.message or "more numpy sweeps" in res.message
+        assert res.converged and tol / 4 <= res.error_bound <= tol, (d, g, res.error_bound)
+
+
 def test_default_budget_floor_zero_and_cap():
     # a tol above the a-priori bound needs no sweep: 2 * max(k, 0) + 100 = 100
     assert default_max_iter(_one_state([1.0], 0.5), 100.0) == 100
