@@ -746,6 +746,8 @@ def _write(args: argparse.Namespace, root: Path,
         sample += f"; functions {', '.join(args.function)}"
     if args.rerun_from:
         sample += f"; killed mutants of {args.rerun_from.name} carried over"
+        if args.carry_edited:
+            sample += " (also across edits of the module, by mutant id)"
     header = (f"Mutation testing at commit {_git_head(root)}{sample}; "
               f"{elapsed:.0f} s in all, jobs={args.jobs}.")
     text = report(results, header)
@@ -806,6 +808,10 @@ def main(argv: list[str] | None = None) -> int:
                     "has numpy, scipy, numba, sympy, hypothesis and pytest imported (provable "
                     "itself is imported fresh by each child); not for modules with numba "
                     "kernels, which always start a new interpreter")
+    ap.add_argument("--carry-edited", action="store_true",
+                    help="with --rerun-from: carry killed mutants over even where the module "
+                    "was edited since (by mutant id: same line text, change and occurrence); "
+                    "the report says so. For edits that remove code, not for rewrites")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--stale-equivalents", action="store_true",
                     help="list the entries of the equivalent list that match no mutant of "
@@ -875,10 +881,16 @@ def main(argv: list[str] | None = None) -> int:
         for mod in plan:
             prev = old.get(mod)
             sha = hashlib.sha1((root / mod).read_bytes()).hexdigest()
-            if prev is None or prev["source_sha1"] != sha:
+            if prev is None:
+                continue
+            if prev["source_sha1"] != sha and not args.carry_edited:
                 print(f"{mod}: source differs from {args.rerun_from}; running every mutant",
                       file=sys.stderr)
                 continue
+            if prev["source_sha1"] != sha:
+                print(f"{mod}: source edited since {args.rerun_from}; carrying its killed "
+                      "mutants whose line and change still exist (--carry-edited)",
+                      file=sys.stderr)
             carried[mod] = frozenset(o["id"] for o in prev["outcomes"]
                                      if o["status"] == "killed")
 
