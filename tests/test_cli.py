@@ -234,6 +234,15 @@ def test_solve_an_average_reward_model(tmp_path):
     r = run("solve", str(model))
     assert r.exit_code == 0, r.output
     assert "converged" in r.output
+    import numpy as np
+
+    np.savez(tmp_path / "avg.npz", P=np.array([[[0.5, 0.5]], [[1.0, 0.0]]]),
+             R=np.array([[1.0], [0.0]]))     # an .npz without gamma: average reward
+    r = run("solve", str(tmp_path / "avg.npz"), "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    # the chain 0 -> {0, 1}, 1 -> 0 with rewards 1, 0: stationary (2/3, 1/3), gain 2/3
+    assert out["method"].startswith("average_reward") and abs(out["gain"] - 2 / 3) < 1e-6
 
 
 @pytest.mark.parametrize("content, fragment", [
