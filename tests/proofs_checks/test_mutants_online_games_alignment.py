@@ -52,7 +52,7 @@ KILLS = [("entropy.covariance", ["wrong_sign", "uncentred", "probability_not_log
          ("implicit_ftrl.recovers", ["prox_step_off_by_one", "dual_sign"]),
          ("banker_omd.scale_invariance", ["abs_losses_in_Q", "delay_term_unscaled"]),
          ("sea.optimistic_omd", ["negated_hint", "constant_step"]),
-         ("bon.kl_bound", ["one_draw_too_many", "ties_to_first"])]
+         ("bon.kl_bound", ["ties_to_first"])]
 
 
 @pytest.mark.parametrize("cid, names", KILLS)
