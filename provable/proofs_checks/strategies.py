@@ -15,11 +15,13 @@ Shrinking goes towards small models with simple numbers (few states and actions,
 one-hot transition rows, zero rewards).
 
 The first call of :func:`tabular_mdps` in a process solves a two-state model of each
-kind it draws (dense, sparse; discounted or finite horizon), so that numba's compiled
-kernels are loaded when the strategy is built, while pytest collects the test, and not
-in the first example: loading them takes about a second, longer than hypothesis's
-default deadline. Tests that call :func:`provable.solve` on the drawn models then run
-under any profile on the first try. The ``thorough`` profile (1000 examples, no
+kind it draws (dense, sparse; discounted or finite horizon), and the first call of
+:func:`bandit_instances` or :func:`gap_scaled_bandits` runs the bandit simulator once,
+so that numba's compiled kernels are loaded when the strategy is built, while pytest
+collects the test, and not in the first example: loading them takes about a second,
+longer than hypothesis's default deadline. Tests that call :func:`provable.solve` or
+:func:`~provable.learners.bandits.simulate` on the drawn objects then run under any
+profile on the first try. The ``thorough`` profile (1000 examples, no
 deadline) is registered by provable's pytest plugin, loaded automatically
 (``pytest --hypothesis-profile thorough``).
 
@@ -231,6 +233,21 @@ def _warm_up(sparse: bool | None, finite_horizon: bool) -> None:
         _WARM.add((is_sparse, fh))
 
 
+_WARM_BANDITS: set[str] = set()
+
+
+def _warm_up_bandits(kind: str) -> None:
+    """Run the bandit simulator once on a two-arm instance of ``kind``, once per process
+    (its numba kernel is loaded on the first call, about a second)."""
+    if kind in _WARM_BANDITS:
+        return
+    from provable.learners.bandits import BernoulliBandit, GaussianBandit, simulate
+
+    inst = BernoulliBandit([0.5, 0.4]) if kind == "bernoulli" else GaussianBandit([0.5, 0.4])
+    simulate("ucb1", inst, T=2, seeds=1)
+    _WARM_BANDITS.add(kind)
+
+
 def tabular_mdps(min_states: int = 2, max_states: int = 6, min_actions: int = 1,
                  max_actions: int = 3, sparse: bool | None = None, gamma: float | None = None,
                  horizon: int | None = None, max_reward: float = 1.0
@@ -340,6 +357,7 @@ def bandit_instances(kind: str = "bernoulli", *, min_arms: int = 2, max_arms: in
     arms = _sizes("K", None, "min_arms", min_arms, "max_arms", max_arms, floor=2)
     sigma = check_real("sigma", sigma, lower=0.0, lower_open=True)
     min_gap = check_real("min_gap", min_gap, lower=0.0, upper=0.5)
+    _warm_up_bandits(kind)
     return _bandit_instances(arms, kind, sigma, min_gap)
 
 
@@ -392,6 +410,7 @@ def gap_scaled_bandits(K: int | None = None, T: int | None = None, *, kind: str 
     if K is not None and T is not None and T < K:
         raise InvalidArgument(f"T={T!r} < K={K!r}, expected a horizon at least the number of arms")
     scale = check_real("scale", scale, lower=0.0, lower_open=True)
+    _warm_up_bandits(kind)
     return _gap_scaled_bandits(arms, horizons, kind, scale)
 
 

@@ -19,6 +19,14 @@ from provable.proofs_checks import strategies as pst
 def test_value_iteration_is_certified(mdp):
     res = pv.solve(mdp)
     assert res.converged and res.error_bound <= 1e-6
+
+
+@given(pst.bandit_instances(max_arms=4))
+def test_ucb1_pulls_every_arm(bandit):
+    from provable.learners.bandits import simulate
+
+    res = simulate("ucb1", bandit, T=50, seeds=2)
+    assert (res.pulls >= 1).all()
 '''
 
 PROFILE = '''\
@@ -45,7 +53,7 @@ def test_documented_property_test_passes_on_the_first_try_in_a_fresh_process(tmp
     (tmp_path / "test_mdp_property.py").write_text(PATTERN)
     r = _pytest(tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "1 passed" in r.stdout and "Flaky" not in r.stdout
+    assert "2 passed" in r.stdout and "Flaky" not in r.stdout
 
 
 def test_thorough_profile_without_p_or_conftest(tmp_path):
