@@ -337,7 +337,10 @@ def _unflatten(flat, lens, out):  # pragma: no cover - compiled
 # order, ``par[c]`` / ``sym[c]`` hold the parent and symbol of node ``c``, and ``tab``
 # (a power-of-two open-addressing table, linear probing, -1 = empty) holds the node ids,
 # found by hashing ``(parent, symbol)``. Memory is ~4 bytes per node per table slot plus
-# 8 for ``par``/``sym``, whatever the alphabet size (a dense child table needs 8k).
+# 8 for ``par``/``sym``, whatever the alphabet size. For alphabets of at most
+# ``DENSE_MAX_K`` symbols a dense ``(nodes, k)`` int32 ``child`` table (4k bytes per
+# node, no hashing) replaces the hash table; otherwise ``child`` has shape (0, 0).
+DENSE_MAX_K = 3
 _GOLD = np.uint64(11400714819323198485)  # 2^64 / golden ratio (Fibonacci hashing)
 
 
@@ -348,8 +351,10 @@ def _hslot(node, s, k, shift):  # pragma: no cover - compiled
 
 
 @njit(cache=True, inline="always")
-def _hget(tab, par, sym, k, shift, node, s):  # pragma: no cover - compiled
+def _hget(tab, par, sym, child, k, shift, node, s):  # pragma: no cover - compiled
     """Child of ``node`` on symbol ``s``, or -1."""
+    if child.shape[0] > 0:  # dense table (small alphabets)
+        return child[node, s]
     mask = tab.shape[0] - 1
     i = _hslot(node, s, k, shift)
     while True:
@@ -362,10 +367,13 @@ def _hget(tab, par, sym, k, shift, node, s):  # pragma: no cover - compiled
 
 
 @njit(cache=True, inline="always")
-def _hput(tab, par, sym, k, shift, node, s, c):  # pragma: no cover - compiled
+def _hput(tab, par, sym, child, k, shift, node, s, c):  # pragma: no cover - compiled
     """Record node ``c`` as the child of ``node`` on ``s`` (not present yet)."""
     par[c] = node
     sym[c] = s
+    if child.shape[0] > 0:
+        child[node, s] = c
+        return
     mask = tab.shape[0] - 1
     i = _hslot(node, s, k, shift)
     while tab[i] >= 0:
@@ -374,7 +382,7 @@ def _hput(tab, par, sym, k, shift, node, s, c):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _trie_rehash(tab, par, sym, k, shift, size):  # pragma: no cover - compiled
+def _trie_rehash(tab, par, sym, child, k, shift, size):  # pragma: no cover - compiled
     """Insert nodes ``1..size-1`` into an empty table (after resizing it)."""
     mask = tab.shape[0] - 1
     for c in range(1, size):
@@ -385,24 +393,24 @@ def _trie_rehash(tab, par, sym, k, shift, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _trie_walk(tab, par, sym, k, shift, word, t):  # pragma: no cover - compiled
+def _trie_walk(tab, par, sym, child, k, shift, word, t):  # pragma: no cover - compiled
     """Node of the first ``t`` symbols of ``word`` (-1 when absent)."""
     node = 0
     for i in range(t):
-        node = _hget(tab, par, sym, k, shift, node, word[i])
+        node = _hget(tab, par, sym, child, k, shift, node, word[i])
         if node < 0:
             return -1
     return node
 
 
 @njit(cache=True)
-def _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out):  # pragma: no cover
+def _trie_lookup(tab, par, sym, child, k, shift, label, codes, lens, out):  # pragma: no cover
     """``out[b]`` = cached label of word b, or -1 when unknown."""
     for b in range(codes.shape[0]):
         node = 0
         ok = True
         for t in range(lens[b]):
-            c = _hget(tab, par, sym, k, shift, node, codes[b, t])
+            c = _hget(tab, par, sym, child, k, shift, node, codes[b, t])
             if c < 0:
                 ok = False
                 break
@@ -412,7 +420,7 @@ def _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out):  # pragma: n
 
 
 @njit(cache=True)
-def _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, prefix,
+def _trie_mark(tab, par, sym, child, k, shift, label, size, codes, lens, order, prefix,
                send):  # pragma: no cover - compiled
     """Insert the missed words as pending (-2) paths in ``order``; ``send[b]`` tells
     whether word b must go to the system (False: covered by an earlier word of the
@@ -425,11 +433,11 @@ def _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, prefix,
         created = False
         for t in range(lens[b]):
             s = codes[b, t]
-            c = _hget(tab, par, sym, k, shift, node, s)
+            c = _hget(tab, par, sym, child, k, shift, node, s)
             if c < 0:
                 c = size
                 size += 1
-                _hput(tab, par, sym, k, shift, node, s, c)
+                _hput(tab, par, sym, child, k, shift, node, s, c)
                 label[c] = -2 if prefix else -1
                 created = True
             node = c
@@ -446,7 +454,7 @@ def _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, prefix,
 
 
 @njit(cache=True)
-def _trie_fill(tab, par, sym, k, shift, label, codes, lens, outs, prefix):  # pragma: no cover
+def _trie_fill(tab, par, sym, child, k, shift, label, codes, lens, outs, prefix):  # pragma: no cover
     """Write answers along existing paths. ``outs`` is (B, L+1) with prefix answers
     (``prefix``) or (B, 1) with final answers. Returns (b, t) of the first conflict with a
     known label, or (-1, -1)."""
@@ -458,7 +466,7 @@ def _trie_fill(tab, par, sym, k, shift, label, codes, lens, outs, prefix):  # pr
                 return b, 0
             label[node] = v
         for t in range(lens[b]):
-            node = _hget(tab, par, sym, k, shift, node, codes[b, t])
+            node = _hget(tab, par, sym, child, k, shift, node, codes[b, t])
             if prefix:
                 v = outs[b, t + 1]
                 if label[node] >= 0 and label[node] != v:
@@ -473,23 +481,24 @@ def _trie_fill(tab, par, sym, k, shift, label, codes, lens, outs, prefix):  # pr
 
 
 @njit(cache=True)
-def _dfa_cached_query(tab, par, sym, k, shift, label, size, codes, lens, delta, start, acc,
+def _dfa_cached_query(tab, par, sym, child, k, shift, label, size, codes, lens, delta, start, acc,
                       out):  # pragma: no cover - compiled
     """Cached membership queries answered by simulating a DFA, fused into one call.
 
-    Same trie semantics as ``_trie_lookup`` -> ``_trie_mark`` (missed words longest
-    first, ties in batch order; ``prefix`` mode) -> answer the sent words (every prefix)
-    -> ``_trie_fill`` -> ``_trie_lookup``. Returns ``(size, n_sent, sent_symbols,
-    conflict_b, conflict_t)``; ``conflict_b >= 0`` names the first sent word (in batch
-    order) whose answer after ``conflict_t`` symbols contradicts a known label (``out``
-    is then not filled). ``conflict_b == -2``: the trie has no room for the missed words
-    (nothing was changed; ``sent_symbols`` is their total length).
+    The same cache rule, counters and cache contents as ``_trie_lookup`` ->
+    ``_trie_mark`` (missed words longest first, ties in batch order; ``prefix`` mode) ->
+    answering the sent words (every prefix) -> ``_trie_fill``, with one walk per missed
+    word. Returns ``(size, n_sent, sent_symbols, conflict_b, conflict_t)``;
+    ``conflict_b >= 0`` names the first missed word (longest first) whose answer after
+    ``conflict_t`` symbols contradicts a known label (``out`` is then not filled).
+    ``conflict_b == -2``: the trie has no room for the missed words (nothing was
+    changed; ``sent_symbols`` is their total length).
     """
     B = codes.shape[0]
     nmiss = 0
     maxlen = 0
     misslen = 0
-    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
+    _trie_lookup(tab, par, sym, child, k, shift, label, codes, lens, out)
     for b in range(B):
         if out[b] < 0:
             nmiss += 1
@@ -498,7 +507,8 @@ def _dfa_cached_query(tab, par, sym, k, shift, label, size, codes, lens, delta, 
                 maxlen = lens[b]
     if nmiss == 0:
         return size, 0, 0, -1, -1
-    if size + misslen + 1 > par.shape[0] or 10 * (size + misslen + 1) > 7 * tab.shape[0]:
+    if size + misslen + 1 > par.shape[0] or (child.shape[0] == 0 and
+                                            10 * (size + misslen + 1) > 7 * tab.shape[0]):
         return size, 0, misslen, -2, -2  # no room: grow by misslen + 1 and call again
     # missed words, longest first, ties in batch order (counting sort: stable)
     cnt = np.zeros(maxlen + 2, dtype=np.int64)
@@ -513,33 +523,41 @@ def _dfa_cached_query(tab, par, sym, k, shift, label, size, codes, lens, delta, 
             j = maxlen - lens[b]
             order[cnt[j]] = b
             cnt[j] += 1
-    send = np.zeros(B, dtype=np.bool_)
-    size = _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, True, send)
-    # answer the sent words (batch order) and fill their paths
+    # one walk per missed word, longest first: create the missing nodes, simulate and
+    # label every node on the way. A word is sent when its walk created a node or found
+    # its own node unanswered; a word covered by a longer one of the batch is a hit.
     nsent = 0
     nsym = 0
-    for b in range(B):
-        if send[b]:
-            nsent += 1
-            nsym += lens[b]
-    for b in range(B):
-        if not send[b]:
-            continue
+    for i in range(nmiss):
+        b = order[i]
         q = start
         node = 0
         v = np.int8(1) if acc[q] else np.int8(0)
-        if label[node] >= 0 and label[node] != v:
+        was = label[node]
+        if was >= 0 and was != v:
             return size, nsent, nsym, b, 0
         label[node] = v
+        created = False
         for t in range(lens[b]):
             s = codes[b, t]
-            node = _hget(tab, par, sym, k, shift, node, s)
+            c = _hget(tab, par, sym, child, k, shift, node, s)
+            if c < 0:
+                c = size
+                size += 1
+                _hput(tab, par, sym, child, k, shift, node, s, c)
+                label[c] = -1
+                created = True
             q = delta[q, s]
             v = np.int8(1) if acc[q] else np.int8(0)
-            if label[node] >= 0 and label[node] != v:
+            node = c
+            was = label[node]
+            if was >= 0 and was != v:
                 return size, nsent, nsym, b, t + 1
             label[node] = v
-    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
+        out[b] = v
+        if created or was < 0:
+            nsent += 1
+            nsym += lens[b]
     return size, nsent, nsym, -1, -1
 
 
@@ -558,7 +576,7 @@ def _mealy_prefixes(delta, start, elab, first, words, lengths, out):  # pragma: 
 
 
 @njit(cache=True)
-def _machine_cached_query(tab, par, sym, k, shift, label, size, codes, lens, delta, start,
+def _machine_cached_query(tab, par, sym, child, k, shift, label, size, codes, lens, delta, start,
                           slab, elab, mealy, none, out):  # pragma: no cover - compiled
     """Cached output queries answered by simulating a Moore (state codes ``slab``) or
     Mealy (transition codes ``elab``; the empty word is labelled ``none``) machine, fused
@@ -567,7 +585,7 @@ def _machine_cached_query(tab, par, sym, k, shift, label, size, codes, lens, del
     nmiss = 0
     maxlen = 0
     misslen = 0
-    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
+    _trie_lookup(tab, par, sym, child, k, shift, label, codes, lens, out)
     for b in range(B):
         if out[b] < 0:
             nmiss += 1
@@ -576,7 +594,8 @@ def _machine_cached_query(tab, par, sym, k, shift, label, size, codes, lens, del
                 maxlen = lens[b]
     if nmiss == 0:
         return size, 0, 0, -1, -1
-    if size + misslen + 1 > par.shape[0] or 10 * (size + misslen + 1) > 7 * tab.shape[0]:
+    if size + misslen + 1 > par.shape[0] or (child.shape[0] == 0 and
+                                            10 * (size + misslen + 1) > 7 * tab.shape[0]):
         return size, 0, misslen, -2, -2
     cnt = np.zeros(maxlen + 2, dtype=np.int64)
     for b in range(B):
@@ -590,34 +609,43 @@ def _machine_cached_query(tab, par, sym, k, shift, label, size, codes, lens, del
             j = maxlen - lens[b]
             order[cnt[j]] = b
             cnt[j] += 1
-    send = np.zeros(B, dtype=np.bool_)
-    size = _trie_mark(tab, par, sym, k, shift, label, size, codes, lens, order, True, send)
+    # one walk per missed word, longest first: create the missing nodes, simulate and
+    # label every node on the way. A word is sent when its walk created a node or found
+    # its own node unanswered; a word covered by a longer one of the batch is a hit.
     nsent = 0
     nsym = 0
-    for b in range(B):
-        if send[b]:
-            nsent += 1
-            nsym += lens[b]
-    for b in range(B):
-        if not send[b]:
-            continue
+    for i in range(nmiss):
+        b = order[i]
         q = start
         node = 0
         v = none if mealy else slab[q]
-        if label[node] >= 0 and label[node] != v:
+        was = label[node]
+        if was >= 0 and was != v:
             return size, nsent, nsym, b, 0
         label[node] = v
+        created = False
         for t in range(lens[b]):
             s = codes[b, t]
-            node = _hget(tab, par, sym, k, shift, node, s)
+            c = _hget(tab, par, sym, child, k, shift, node, s)
+            if c < 0:
+                c = size
+                size += 1
+                _hput(tab, par, sym, child, k, shift, node, s, c)
+                label[c] = -1
+                created = True
             if mealy:
                 v = elab[q, s]
                 q = delta[q, s]
             else:
                 q = delta[q, s]
                 v = slab[q]
-            if label[node] >= 0 and label[node] != v:
+            node = c
+            was = label[node]
+            if was >= 0 and was != v:
                 return size, nsent, nsym, b, t + 1
             label[node] = v
-    _trie_lookup(tab, par, sym, k, shift, label, codes, lens, out)
+        out[b] = v
+        if created or was < 0:
+            nsent += 1
+            nsym += lens[b]
     return size, nsent, nsym, -1, -1

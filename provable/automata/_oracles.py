@@ -93,7 +93,8 @@ class MembershipOracle(ABC):
     The cache is a prefix tree stored as a hash of its edges (numpy arrays walked by
     numba kernels): about 4 bytes per table slot (at most 70 % full) and 8 + 1 bytes
     (membership) or 8 + 4 (output codes) per node, whatever the alphabet size, grown by
-    half as queries arrive. A query is a
+    half as queries arrive (alphabets of at most 3 symbols use a dense child table, 4k
+    bytes per node, instead of the hash). A query is a
     *cache hit* when its answer is already known: it was asked before, or, for a
     ``prefix_outputs`` system, it is a prefix of a word asked before (AALpy's
     ``CacheSUL`` rule). Two answers that disagree raise
@@ -126,11 +127,13 @@ class MembershipOracle(ABC):
         bits = 7
         self._tab = np.full(1 << bits, -1, dtype=np.int32)
         self._shift = 64 - bits
+        self._dense = self._k <= _kernels().DENSE_MAX_K
+        self._child = np.full((cap, self._k) if self._dense else (0, 0), -1, dtype=np.int32)
         self._size = 1
 
     def _trie(self) -> tuple:
         """The prefix tree's arrays and parameters, as the kernels take them."""
-        return (self._tab, self._par, self._sym, self._k, self._shift)
+        return (self._tab, self._par, self._sym, self._child, self._k, self._shift)
 
     def _node(self, word: np.ndarray, t: int) -> int:
         return int(_kernels()._trie_walk(*self._trie(), np.ascontiguousarray(word,
@@ -141,8 +144,9 @@ class MembershipOracle(ABC):
         return out.astype(bool)
 
     def _grow(self, extra: int) -> None:
-        """Room for ``extra`` more nodes: node arrays grow by half (or to the need), the
-        hash table doubles to stay at most 70 % full."""
+        """Room for ``extra`` more nodes: node arrays (and the dense child table of a
+        small alphabet) grow by half (or to the need), the hash table doubles to stay at
+        most 70 % full."""
         need = self._size + extra
         cap = self._par.shape[0]
         if need > cap:
@@ -152,7 +156,11 @@ class MembershipOracle(ABC):
                 arr = np.full(new, fill, dtype=old.dtype)
                 arr[:cap] = old
                 setattr(self, name, arr)
-        if 10 * need > 7 * self._tab.shape[0]:
+            if self._dense:
+                child = np.full((new, self._k), -1, dtype=np.int32)
+                child[:cap] = self._child
+                self._child = child
+        if not self._dense and 10 * need > 7 * self._tab.shape[0]:
             bits = max(int(math.ceil(math.log2(need / 0.7))), 7)
             while 10 * need > 7 * (1 << bits):
                 bits += 1
@@ -341,7 +349,8 @@ class DFAMembership(MembershipOracle):
         d = self.dfa
         while True:
             self._size, sent, symbols, b, t = query(
-                *self._trie(), self._label, self._size, codes, lens, d.delta, d.start,
+                self._tab, self._par, self._sym, self._child, self._k, self._shift,
+                self._label, self._size, codes, lens, d.delta, d.start,
                 d.accepting, out)
             if b != -2:
                 break
@@ -565,8 +574,7 @@ class MachineMembership(OutputOracle):
         out = np.empty(B, dtype=self._label_dtype)
         while True:
             self._size, sent, symbols, b, t = query(
-                self._tab, self._par, self._sym, self._k, self._shift, self._label, self._size,
-                codes, lens, *fused, out)
+                *self._trie(), self._label, self._size, codes, lens, *fused, out)
             if b != -2:
                 break
             self._grow(symbols + 1)

@@ -4,6 +4,7 @@ counts against a reference model of the caching rule, and memory per cached pref
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,9 +41,19 @@ def _reference_prefix_cache(batches):
     return queries, hits
 
 
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 13])  # dense child table up to 3 symbols
+def test_membership_cache_on_dense_and_hashed_tables(k):
+    for seed in range(3):
+        _check_membership_cache(k, seed)
+
+
 @FAST
 @given(st.integers(1, 150), st.integers(0, 2**31))
 def test_membership_cache_counts_and_answers_match_the_reference(k, seed):
+    _check_membership_cache(k, seed)
+
+
+def _check_membership_cache(k, seed):
     target = am.random_dfa(7, k, seed=seed)
     mq = am.DFAMembership(target)
     batches = _batches(k, seed, 12, 30)
@@ -83,12 +94,14 @@ def test_function_oracle_caches_exact_words_only():
 
 
 def _cache_bytes(mq) -> int:
-    return mq._tab.nbytes + mq._par.nbytes + mq._sym.nbytes + mq._label.nbytes
+    return (mq._tab.nbytes + mq._par.nbytes + mq._sym.nbytes + mq._label.nbytes
+            + mq._child.nbytes)
 
 
 def test_cache_memory_per_prefix_does_not_grow_with_the_alphabet():
-    """A dense child table costs 8k bytes per cached prefix; the hash of edges about
-    4 bytes per slot (at least 35 % of slots used) plus 9 per node, grown by half."""
+    """A dense int64 child table cost 8k bytes per cached prefix; the hash of edges
+    costs about 4 bytes per slot (at least 35 % of slots used) plus 9 per node, grown by
+    half (k = 2 uses a dense int32 table: 8 + 9 bytes per node)."""
     per_node = {}
     for k in (2, 150):
         teacher = am.Teacher.from_dfa(am.random_dfa(60, k, seed=0))
