@@ -150,6 +150,16 @@ def test_format_bytes_units():
     assert v.format_bytes(3 * 1024 ** 6) == "3.07e+03 PiB"
 
 
+def test_default_cap_is_four_gib():
+    assert v.DEFAULT_MAX_BYTES == 4 * 1024 ** 3
+
+
+def test_check_choice_accepts_any_iterable():
+    with pytest.raises(UnknownName, match=r"expected one of \['pi', 'vi'\]"):
+        v.check_choice("method", "xx", iter(["vi", "pi"]))
+    assert v.check_choice("method", "pi", (m for m in ["vi", "pi"])) == "pi"
+
+
 def test_max_bytes_from_the_environment(monkeypatch):
     monkeypatch.delenv("PROVABLE_MAX_BYTES", raising=False)
     assert v.max_bytes_default() == v.DEFAULT_MAX_BYTES

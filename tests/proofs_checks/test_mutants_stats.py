@@ -136,3 +136,21 @@ def test_the_fit_prints_its_fields():
     text = repr(fit_exponent(X, _ys()))
     for name in ("top_slope", "curvature", "interval", "n_seeds"):
         assert name in text
+
+
+def test_judge_argument_checks():
+    from provable.proofs_checks._stats import judge_exponent
+
+    fit = fit_exponent(X, _ys())
+    for kw, err in (({"expected": "0.5"}, InvalidType), ({"tol": -0.1}, InvalidArgument),
+                    ({"extrapolate": -1.0}, InvalidArgument), ({"min_seeds": 0}, InvalidArgument),
+                    ({"resolved": -0.5}, InvalidArgument), ({"kind": "above"}, UnknownName)):
+        args = {"expected": 0.5, **kw}
+        with pytest.raises(err):
+            judge_exponent(fit, args.pop("expected"), **args)
+    # the ends of the admissible ranges
+    for kw in ({"tol": 0.0}, {"extrapolate": 0.0}, {"min_seeds": 1}, {"resolved": 0.0}):
+        assert judge_exponent(fit, 0.5, **kw)[0] in ("holds", "violated", "inconclusive")
+    status, reason = judge_exponent(fit, 0.5, tol=0.2)
+    assert status == "holds"
+    assert __import__("re").search(r"\(CI \[-?\d+\.\d{3}, -?\d+\.\d{3}\]\)", reason), reason
