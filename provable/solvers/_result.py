@@ -36,8 +36,32 @@ class SolveResult(RichResult):
         How the method stopped, in words.
 
     Method-specific extras: ``occupancy`` (LP), ``gain`` and ``bias`` (average reward),
-    ``V_exact`` (exact rational solve), ``policy_error_bound``.
+    ``V_exact`` (exact rational solve), ``policy_error_bound``. QuantEcon's names
+    ``v``, ``sigma`` and ``num_iter`` read ``V``, ``policy`` and ``iterations``.
+
+    Examples
+    --------
+    >>> import provable as pv
+    >>> res = pv.solve(pv.mdp.river_swim(6))
+    >>> (res.v is res.V, res.sigma is res.policy, res.num_iter == res.iterations)
+    (True, True, True)
     """
 
     _fields = ("method", "converged", "error_bound", "iterations", "backend", "seconds",
                "message", "V", "Q", "policy")
+
+    # the names of QuantEcon's DiscreteDP results, for code written against it
+    @property
+    def v(self):
+        """``V`` (QuantEcon's ``DPSolveResult.v``)."""
+        return self["V"]
+
+    @property
+    def sigma(self):
+        """``policy`` (QuantEcon's ``DPSolveResult.sigma``)."""
+        return self["policy"]
+
+    @property
+    def num_iter(self) -> int:
+        """``iterations`` (QuantEcon's ``DPSolveResult.num_iter``)."""
+        return int(self["iterations"])
