@@ -197,7 +197,7 @@ def lstar(teacher: Teacher, *, cex_processing: str = "rs", max_rounds: int | Non
         R0, R = len(words) - c.shape[0], len(words)
         codes, lens = buf
         if R > codes.shape[0] or c.shape[1] > codes.shape[1]:
-            cap = max(R, 2 * codes.shape[0], 64) if R > codes.shape[0] else codes.shape[0]
+            cap = max(R, 2 * codes.shape[0], 16) if R > codes.shape[0] else codes.shape[0]
             width = max(c.shape[1], codes.shape[1])
             nc = np.zeros((cap, width), dtype=np.int64)
             nc[:R0, : codes.shape[1]] = codes[:R0]
