@@ -129,7 +129,7 @@ def _nash_curves(P: np.ndarray, beta: float, n_seeds: int, seed: int, opts: dict
 
 
 def _nash_rate(C: np.ndarray, N: np.ndarray, bound: float, seed: int, extra: dict) -> Verdict:
-    keep = np.all(C > 1e-20, axis=0)
+    keep = np.all(C > 1e-20, axis=0) & (N <= 700)   # e^N must stay finite (e^709 overflows)
     keep[0] = False                       # N = 0 (x = e^0 = 1) kept out of the fit
     if keep.sum() < 3:                    # converged below 1e-20 within two queries
         keep[1:4] = True
