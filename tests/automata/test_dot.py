@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import provable.automata as am
 from provable.errors import InvalidArgument, InvalidModel, ProvableError
@@ -224,3 +226,29 @@ def test_non_string_symbols_come_back_as_their_text(tmp_path):
     assert back.alphabet.symbols == ("0", "1", "2")
     for w in itertools.product(range(3), repeat=4):
         assert back.accepts([str(c) for c in w]) == d.accepts(w)
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list('ab/|"\\ {}<>,;=\n-_#') + ["é", "→"]),
+                max_size=6)
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(st.sampled_from(["dfa", "moore", "mealy"]), st.integers(1, 5),
+       st.lists(_TEXT, min_size=1, max_size=4, unique=True), st.lists(_TEXT, min_size=1,
+                                                                      max_size=4),
+       st.integers(0, 2**31))
+def test_random_machines_with_awkward_labels_round_trip(kind, n, syms, outs, seed):
+    rng = np.random.default_rng(seed)
+    k = len(syms)
+    delta = rng.integers(0, n, size=(n, k))
+    start = int(rng.integers(0, n))
+    if kind == "dfa":
+        m = am.DFA(delta, rng.random(n) < 0.5, start, syms)
+    elif kind == "moore":
+        m = am.MooreMachine(delta, [outs[i] for i in rng.integers(0, len(outs), n)], start,
+                            syms)
+    else:
+        m = am.MealyMachine(delta, [[outs[i] for i in row] for row in
+                                    rng.integers(0, len(outs), (n, k))], start, syms)
+    # only the states that appear in the file are numbered: every state has edges
+    assert same(am.read_dot(am.to_dot(m)), m)
