@@ -164,12 +164,14 @@ def format_bytes(n: int) -> str:
     >>> format_bytes(3 * 2**30), format_bytes(1536), format_bytes(10)
     ('3 GiB', '1.5 KiB', '10 B')
     """
+    if abs(n) < 1024:
+        return f"{int(n)} B"
     x = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if abs(x) < 1024 or unit == "PiB":
-            return f"{x:.3g} {unit}" if unit != "B" else f"{int(n)} B"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
         x /= 1024
-    raise AssertionError("unreachable")  # pragma: no cover
+        if abs(x) < 1024:
+            return f"{x:.3g} {unit}"
+    return f"{x / 1024:.3g} PiB"
 
 
 def max_bytes_default() -> int:
@@ -273,18 +275,16 @@ def as_real_array(name: str, value: Any, *, ndim: int | Sequence[int] | None = N
                                        "lengths), expected a rectangular array of real numbers")
                 raise InvalidType(f"{where} = {_short(x)} has type {type(x).__name__}, "
                                   "expected a real number")
-        try:
-            return np.array([float(x) for x in flat], dtype=np.float64).reshape(arr.shape)
-        except (OverflowError, ValueError):
-            for i, x in enumerate(flat):
-                try:
-                    float(x)
-                except (OverflowError, ValueError):
-                    idx = np.unravel_index(i, arr.shape)
-                    raise InvalidModel(f"{name}[{', '.join(str(int(j)) for j in idx)}] = "
-                                       f"{_short(x)} does not fit a float64, expected a "
-                                       "finite real number") from None
-            raise  # pragma: no cover
+        out = np.empty(flat.size, dtype=np.float64)
+        for i, x in enumerate(flat):
+            try:
+                out[i] = float(x)
+            except (OverflowError, ValueError):
+                idx = np.unravel_index(i, arr.shape)
+                raise InvalidModel(f"{name}[{', '.join(str(int(j)) for j in idx)}] = "
+                                   f"{_short(x)} does not fit a float64, expected a "
+                                   "finite real number") from None
+        return out.reshape(arr.shape)
     if kind not in _REAL_KINDS:
         what = _KIND_NAMES.get(kind, f"values of dtype {arr.dtype}")
         raise InvalidType(f"{name} holds {what}, expected real numbers")

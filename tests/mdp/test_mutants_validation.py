@@ -274,3 +274,41 @@ def test_check_csr_accepts_and_returns_owned_int64():
 def test_check_csr_refusals(args, err, match):
     with pytest.raises(err, match=match):
         v.check_csr("P", *args)
+
+
+def test_format_bytes_of_negative_sizes():
+    assert v.format_bytes(-2048) == "-2 KiB" and v.format_bytes(-5) == "-5 B"
+    assert v.format_bytes(1024 ** 4) == "1 TiB" and v.format_bytes(1024 ** 5 - 1) == "1.02e+03 TiB"
+
+
+def test_check_memory_cap_must_be_positive():
+    with pytest.raises(InvalidArgument, match="max_bytes"):
+        v.check_memory("P", 0, max_bytes=0)
+    assert v.check_memory("P", 1, max_bytes=1) == 1
+
+
+def test_torch_tensors_are_read_as_float64_copies():
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    out = v.as_real_array("R", t)
+    assert out.dtype == np.float64 and out.tolist() == [[1.0, 2.0]]
+    with pytest.raises(InvalidType, match="cannot read this torch tensor"):
+        v.as_real_array("R", torch.empty(2, device="meta"))
+
+
+class _Unreadable:
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("boom")
+
+
+def test_unreadable_and_ragged_object_inputs():
+    with pytest.raises(InvalidModel, match=r"cannot be read as an array of real numbers "
+                                           r"\(TypeError: boom\)"):
+        v.as_real_array("R", _Unreadable())
+    ragged = np.empty(2, dtype=object)
+    ragged[0], ragged[1] = [1.0], [2.0, 3.0]
+    with pytest.raises(InvalidModel, match="ragged"):
+        v.as_real_array("R", ragged)
+    obj = np.array([1, 2.5, fractions.Fraction(1, 4)], dtype=object).reshape(3, 1)
+    out = v.as_real_array("R", obj)
+    assert out.shape == (3, 1) and out.ravel().tolist() == [1.0, 2.5, 0.25]

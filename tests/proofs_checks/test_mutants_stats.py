@@ -154,3 +154,85 @@ def test_judge_argument_checks():
     status, reason = judge_exponent(fit, 0.5, tol=0.2)
     assert status == "holds"
     assert __import__("re").search(r"\(CI \[-?\d+\.\d{3}, -?\d+\.\d{3}\]\)", reason), reason
+
+
+# -- the verdict rules on fits built by hand: every comparison at its exact boundary ------
+
+from provable.proofs_checks._stats import TIE_TOL, ExponentFit, judge_exponent  # noqa: E402
+
+E, TOL = 0.5, 0.1
+UP, DOWN = E + TOL, E - TOL
+
+
+def _fit(lo, hi, clo=0.0, chi=0.0, k=0.0, decades=3.0, n_points=7, n_seeds=16, det=False):
+    return ExponentFit(top_slope=(lo + hi) / 2, top_ci=(lo, hi), curvature=k,
+                       curvature_ci=(clo, chi), slope=(lo + hi) / 2, ci=(lo, hi), intercept=0.0,
+                       windows=[(10.0, 100.0), (100.0, 1000.0)], local_slopes=[0.5, 0.5],
+                       statistic="mean", decades=decades, n_seeds=n_seeds, n_points=n_points,
+                       polylog=0.0, level=0.95, interval="test", deterministic=det)
+
+
+def _judge(fit, kind, **kw):
+    return judge_exponent(fit, E, kind=kind, tol=TOL, **kw)
+
+
+@pytest.mark.parametrize("fit, kind, status, says", [
+    # upper: holds with hi exactly on the tie, violated only strictly above it
+    (_fit(0.4, UP + TIE_TOL), "upper", "holds", "lies below"),
+    (_fit(UP + TIE_TOL, 0.9), "upper", "inconclusive", "add seeds or decades"),
+    (_fit(UP + 2 * TIE_TOL, 0.9), "upper", "violated", "entirely above"),
+    # upper, the top interval below the threshold but the projection above it
+    (_fit(0.4, UP + TIE_TOL, clo=0.0, chi=0.4), "upper", "inconclusive", "not resolved"),
+    (_fit(0.4, UP + TIE_TOL, clo=0.1, chi=0.4), "upper", "inconclusive", "bending upwards"),
+    (_fit(UP + 2 * TIE_TOL, 0.9, clo=-0.4, chi=0.0), "upper", "inconclusive", "not resolved"),
+    (_fit(UP + 2 * TIE_TOL, 0.9, clo=-0.4, chi=-0.1), "upper", "inconclusive",
+     "bending downwards"),
+    # lower: the mirror image
+    (_fit(DOWN - TIE_TOL, 0.7), "lower", "holds", "lies above"),
+    (_fit(0.1, DOWN - TIE_TOL), "lower", "inconclusive", "add seeds or decades"),
+    (_fit(0.1, DOWN - 2 * TIE_TOL), "lower", "violated", "entirely below"),
+    (_fit(DOWN - TIE_TOL, 0.7, clo=-0.4, chi=0.0), "lower", "inconclusive", "not resolved"),
+    (_fit(DOWN - TIE_TOL, 0.7, clo=-0.4, chi=-0.1), "lower", "inconclusive",
+     "bending downwards"),
+    (_fit(0.1, DOWN - 2 * TIE_TOL, clo=0.0, chi=0.4), "lower", "inconclusive", "not resolved"),
+    (_fit(0.1, DOWN - 2 * TIE_TOL, clo=0.1, chi=0.4), "lower", "inconclusive",
+     "bending upwards"),
+    # tight: closed band
+    (_fit(DOWN - TIE_TOL, UP + TIE_TOL), "tight", "holds", "within"),
+    (_fit(0.1, DOWN - TIE_TOL), "tight", "inconclusive", "add seeds or decades"),
+    (_fit(0.1, DOWN - 2 * TIE_TOL), "tight", "violated", "outside"),
+    (_fit(UP + TIE_TOL, 0.9), "tight", "inconclusive", "add seeds or decades"),
+    (_fit(UP + 2 * TIE_TOL, 0.9), "tight", "violated", "outside"),
+    (_fit(DOWN - TIE_TOL, UP + TIE_TOL, clo=0.1, chi=0.4, k=0.2), "tight", "inconclusive",
+     "bending upwards"),
+    (_fit(DOWN - TIE_TOL, UP + TIE_TOL, clo=-0.4, chi=-0.1, k=-0.2), "tight", "inconclusive",
+     "bending downwards"),
+    (_fit(0.1, DOWN - 2 * TIE_TOL, clo=0.1, chi=0.4, k=0.01), "tight", "inconclusive",
+     "overlaps the boundary"),
+    (_fit(UP + 2 * TIE_TOL, 0.9, clo=-0.4, chi=-0.1, k=-0.01), "tight", "inconclusive",
+     "overlaps the boundary"),
+])
+def test_rule_boundaries(fit, kind, status, says):
+    got, reason = _judge(fit, kind)
+    assert (got, says in reason) == (status, True), reason
+
+
+def test_gates_at_their_boundaries():
+    ok = dict(lo=0.45, hi=0.55)
+    assert _judge(_fit(**ok, decades=1.0), "upper")[0] == "holds"
+    assert "fewer than 1 decades" in _judge(_fit(**ok, decades=1.0 - 1e-12), "upper")[1]
+    assert _judge(_fit(**ok, n_points=3), "upper")[0] == "holds"
+    assert "2 grid points" in _judge(_fit(**ok, n_points=2), "upper")[1]
+    assert _judge(_fit(**ok, n_seeds=8), "upper")[0] == "holds"
+    assert "(1 more)" in _judge(_fit(**ok, n_seeds=7), "upper")[1]
+    assert _judge(_fit(**ok, n_seeds=1, det=True), "upper")[0] == "holds"
+    assert _judge(_fit(**ok, n_seeds=3), "upper", min_seeds=3)[0] == "holds"
+    # max_ci_width: a width equal to it passes, a wider one does not
+    assert _judge(_fit(0.45, 0.55), "upper", max_ci_width=0.55 - 0.45)[0] == "holds"
+    assert "CI wider than 0.05" in _judge(_fit(0.45, 0.55), "upper", max_ci_width=0.05)[1]
+
+
+def test_projection_is_reported_only_when_it_moves_the_interval():
+    assert "projected along the bend" not in _judge(_fit(0.45, 0.55), "upper")[1]
+    r = _judge(_fit(0.45, 0.55, clo=-0.1, chi=0.1), "upper")[1]
+    assert "projected along the bend: [0.400, 0.600]" in r
