@@ -152,8 +152,10 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/mdp/_tabular.py": [
         "provable/mdp/_tabular.py",
-        "tests/mdp/test_tabular_validation.py",
-        "tests/mdp/test_generators_io.py",
+        "tests/mdp/test_mutants_tabular.py",
+        "tests/mdp",
+        "tests/test_fuzz_inputs.py",
+        "tests/peers",
     ],
 }
 # run by default (no --module): the modules whose table is recorded in docs/mutation.md
