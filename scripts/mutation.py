@@ -141,6 +141,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "provable/proofs_checks/_check_rate.py": [
         "provable/proofs_checks/_check_rate.py",
+        "tests/proofs_checks/test_mutants_check_rate.py",
         "tests/proofs_checks/test_check_rate.py",
         "tests/proofs_checks/test_rate_planted.py",
     ],
