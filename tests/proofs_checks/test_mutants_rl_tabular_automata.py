@@ -62,6 +62,10 @@ KILLED = {
     "generative.minimax": ["samples_x0.1", "argmin_planner"],
     "avg_reward.tmix_sample_complexity": ["pooled_actions"],
     "demo_reg.rate": ["tenth_of_demos"],
+    # through the easiest member of the gap family (regret ~ gap T^0.7 there)
+    "qlearning_ucb_h.regret": ["forced_exploration_t^-0.3"],
+    # through m up to 1e5 over 40 seeds (error ~ N^-1/4)
+    "mdvi.generative": ["samples_sqrt_m"],
 }
 
 
@@ -275,3 +279,76 @@ def test_generative_first_order_constant_on_a_deterministic_chain_is_zero():
     r = pv.mdp.random_mdp(3, 2, gamma=0.5, seed=0, sparse=False)
     c = _first_order_constant(r, 20000, np.random.default_rng(0))
     assert 0 < c < 2
+
+
+# ---------------------------------------------------------------- easiest member
+def _curves(expo: float, scale: float = 1.0):
+    """Cumulative regrets ``scale * k^expo`` with 5 % lognormal noise per seed."""
+    def run(g, K, seeds):
+        rng = np.random.default_rng(int(seeds[0]) + int(1000 * expo))
+        k = np.arange(1, K + 1, dtype=float)
+        return scale * k ** expo * rng.lognormal(0.0, 0.05, (seeds.size, 1))
+    return run
+
+
+_EASY = {"H": 5, "long_gap": 0.5, "long_K": 20000, "long_K_min": 200, "long_points": 6,
+         "long_seeds": 8}
+
+
+def test_easy_member_check_violates_a_t07_member_and_keeps_a_sqrt_member():
+    from provable.proofs_checks._verdict import Verdict
+    from provable.proofs_checks.claims.rl import _easy_member_check
+
+    def stub():
+        return Verdict(claim="", status="holds", reason="envelope below 0.6")
+
+    linear = _curves(1.0, 0.5)
+    bad = _easy_member_check(stub(), _EASY, 0, _curves(0.7), linear)
+    assert bad.status == "violated" and "easiest member (gap 0.5" in bad.reason
+    assert bad.data["easy_member"]["status"] == "violated"
+    assert abs(bad.data["easy_member"]["measured"] - 0.7) < 0.02
+    good = _easy_member_check(stub(), _EASY, 0, _curves(0.5, 3.0), linear)
+    assert good.status == "holds" and good.data["easy_member"]["status"] == "holds"
+    assert good.data["easy_member"]["K"][-1] == 20000
+    # a violated envelope stays violated whatever the easy member says
+    v = Verdict(claim="", status="violated", reason="envelope above 0.6")
+    assert _easy_member_check(v, _EASY, 0, _curves(0.5, 3.0), linear).status == "violated"
+    # without the long-run parameters the verdict is returned untouched
+    assert _easy_member_check(stub(), {"H": 5}, 0, _curves(0.7), linear).reason == \
+        "envelope below 0.6"
+
+
+def test_episodic_claims_register_the_easy_member_in_both_budgets():
+    for cid in ("ucbvi.regret", "qlearning_ucb_h.regret", "actor_critic.regret"):
+        c = pc.get_claim(cid)
+        for b in ("quick", "full"):
+            p = c.params(b)
+            # the easy member is a member of the family (base + gap <= 1) and is run
+            # longer than the family
+            assert p["long_gap"] >= max(p["gaps"]) and 0.5 + p["long_gap"] <= 1.0
+            assert p["long_K"] >= 10 * p["K"] / 1.5 and p["long_seeds"] >= 8
+        assert "easiest member" in c.design
+
+
+def test_pg_fisher_gap_at_fixed_budget_kills_a_step_that_never_travels():
+    c = pc.get_claim("pg.fisher_nondegenerate")
+    p = {**c.params("quick"), "iters": 3000, "seeds": 16, "groups": 4}
+    v = c.experiment({**p, "step_scale": 0.01}, 0)
+    # the gap stays near J* - J(k_0) ~ 1.4: exponent ~ 0, far above -1/2.5 + 0.036
+    assert v.status == "violated"
+    parts = {d["label"].split(" ")[0]: d["status"] for d in v.data["parts"]}
+    assert parts == {"N-PG-IGT": "violated", "N-HARPG": "violated"}
+    base = c.experiment(p, 0)
+    gap_parts = [d for d in base.data["parts"] if "exact gap" in d["label"]]
+    # the paper's schedule is not refuted by the same statistic at the same budget
+    assert len(gap_parts) == 2 and all(d["status"] != "violated" for d in gap_parts)
+
+
+def test_mdvi_isqrt_mutant_uses_floor_sqrt_m_samples():
+    # with sample_power 0.5 and m = 100, MDVI draws exactly 10 samples per pair: the
+    # same bits as the unmutated run with m = 10 from the same generator state
+    mdp = pv.mdp.random_mdp(3, 2, gamma=0.8, seed=2, sparse=False)
+    a = mdvi(mdp, 20, 100, seed=4, mutation={"sample_power": 0.5})
+    b = mdvi(mdp, 20, 10, seed=4)
+    assert np.array_equal(a.v, b.v)
+    assert not np.array_equal(a.v, mdvi(mdp, 20, 100, seed=4).v)
