@@ -609,7 +609,8 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                equivalent: list[dict], timeout_factor: float, timeout_extra: float,
                verbose: bool = True, carried: frozenset[str] = frozenset(),
                warm: bool = True, by_coverage: bool = False,
-               checkpoint=None, fork: bool = False) -> tuple[list[Outcome], float, float]:
+               checkpoint=None, fork: bool = False,
+               confirm: bool = False) -> tuple[list[Outcome], float, float]:
     target = root / module
     recover(target)
     missing = [t for t in tests if not (root / t.split("::")[0]).exists()]
@@ -681,7 +682,25 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                     if uses_jit:
                         shutil.rmtree(numba_dir, ignore_errors=True)
                 st = {"failed": "killed", "passed": "survived", "timeout": "timeout"}[status]
-                outcomes.append(Outcome(m, st, secs))
+                reason = ""
+                if st == "survived" and confirm and cmap is not None and sel != tests:
+                    # coverage does not see tests that run the code in a subprocess: give
+                    # a survivor the whole selection before reporting it
+                    try:
+                        target.write_text(mutated)
+                        _drop_pyc(target)
+                        if server is not None:
+                            status2, secs2, _ = server.run(tests, timeout)
+                        else:
+                            status2, secs2, _ = run_tests(root, tests, timeout,
+                                                          _env(root, numba_dir))
+                    finally:
+                        target.write_bytes(original)
+                        _drop_pyc(target)
+                    secs += secs2
+                    if status2 == "failed":
+                        st, reason = "killed", "killed by the whole selection"
+                outcomes.append(Outcome(m, st, secs, reason))
                 if verbose:
                     n_sel = f" [{len(sel)} tests]" if cmap is not None else ""
                     print(f"  [{i}/{len(mutants)}] {st:8s} {secs:5.1f}s  L{m.line} "
@@ -815,6 +834,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --rerun-from: carry killed mutants over even where the module "
                     "was edited since (by mutant id: same line text, change and occurrence); "
                     "the report says so. For edits that remove code, not for rewrites")
+    ap.add_argument("--confirm-survivors", action="store_true",
+                    help="with --by-coverage: run each survivor once more against the whole "
+                    "selection (coverage does not see tests that run the code in a subprocess)")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--stale-equivalents", action="store_true",
                     help="list the entries of the equivalent list that match no mutant of "
@@ -919,7 +941,7 @@ def main(argv: list[str] | None = None) -> int:
                                       args.timeout_factor, args.timeout_extra,
                                       not args.quiet, carried.get(mod, frozenset()),
                                       by_coverage=args.by_coverage, checkpoint=checkpoint,
-                                      fork=args.fork)
+                                      fork=args.fork, confirm=args.confirm_survivors)
             _write(args, root, results, time.perf_counter() - t0)  # after each module
     text = _write(args, root, results, time.perf_counter() - t0)
     print(text)
