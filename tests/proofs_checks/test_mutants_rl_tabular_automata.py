@@ -284,14 +284,14 @@ def test_generative_first_order_constant_on_a_deterministic_chain_is_zero():
 # ---------------------------------------------------------------- easiest member
 def _curves(expo: float, scale: float = 1.0):
     """Cumulative regrets ``scale * k^expo`` with 5 % lognormal noise per seed."""
-    def run(g, K, seeds):
+    def run(A, H, g, K, seeds):
         rng = np.random.default_rng(int(seeds[0]) + int(1000 * expo))
         k = np.arange(1, K + 1, dtype=float)
         return scale * k ** expo * rng.lognormal(0.0, 0.05, (seeds.size, 1))
     return run
 
 
-_EASY = {"H": 5, "long_gap": 0.5, "long_K": 20000, "long_K_min": 200, "long_points": 6,
+_EASY = {"A": 4, "H": 5, "long_gap": 0.5, "long_K": 20000, "long_K_min": 200, "long_points": 6,
          "long_seeds": 8}
 
 
@@ -314,8 +314,13 @@ def test_easy_member_check_violates_a_t07_member_and_keeps_a_sqrt_member():
     v = Verdict(claim="", status="violated", reason="envelope above 0.6")
     assert _easy_member_check(v, _EASY, 0, _curves(0.5, 3.0), linear).status == "violated"
     # without the long-run parameters the verdict is returned untouched
-    assert _easy_member_check(stub(), {"H": 5}, 0, _curves(0.7), linear).reason == \
+    assert _easy_member_check(stub(), {"A": 4, "H": 5}, 0, _curves(0.7), linear).reason == \
         "envelope below 0.6"
+    # long_A / long_H choose the member (and T = K H uses its horizon)
+    seen = []
+    _easy_member_check(stub(), {**_EASY, "long_A": 2, "long_H": 2}, 0,
+                       lambda *a: seen.append(a[:2]) or _curves(0.5, 3.0)(*a), linear)
+    assert seen == [(2, 2)]
 
 
 def test_episodic_claims_register_the_easy_member_in_both_budgets():
@@ -326,7 +331,7 @@ def test_episodic_claims_register_the_easy_member_in_both_budgets():
             # the easy member is a member of the family (base + gap <= 1) and is run
             # longer than the family
             assert p["long_gap"] >= max(p["gaps"]) and 0.5 + p["long_gap"] <= 1.0
-            assert p["long_K"] >= 10 * p["K"] / 1.5 and p["long_seeds"] >= 8
+            assert p["long_K"] >= 6 * p["K"] and p["long_seeds"] >= 8
         assert "easiest member" in c.design
 
 

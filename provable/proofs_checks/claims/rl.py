@@ -50,13 +50,14 @@ def _regret_experiment(params: dict, seed: int, algorithm: str, c: float) -> Ver
                             "worst_gap": worst_gap,
                             "mean_regret": ys.mean(axis=0).tolist()})
 
-    def member(gap: float, K_long: int, seeds_long: np.ndarray, alg: str, **opts) -> np.ndarray:
-        fh = hard_bandit_mdp(A=params["A"], H=params["H"], gap=gap)
+    def member(A: int, H: int, gap: float, K_long: int, seeds_long: np.ndarray, alg: str,
+               **opts) -> np.ndarray:
+        fh = hard_bandit_mdp(A=A, H=H, gap=gap)
         return run_episodes(alg, fh, K_long, seeds_long, **opts).cumulative_regret
 
-    return _easy_member_check(v, params, seed, lambda g, k, s: member(
-        g, k, s, algorithm, c=c, mutation=params.get("mutation")), lambda g, k, s: member(
-        g, k, s, "eps_greedy_q", epsilon=params["control_epsilon"]))
+    return _easy_member_check(v, params, seed, lambda *a: member(
+        *a, algorithm, c=c, mutation=params.get("mutation")), lambda *a: member(
+        *a, "eps_greedy_q", epsilon=params["control_epsilon"]))
 
 
 def _easy_member_check(v: Verdict, params: dict, seed: int, run, control) -> Verdict:
@@ -68,25 +69,29 @@ def _easy_member_check(v: Verdict, params: dict, seed: int, run, control) -> Ver
     transient. A learner whose regret on easy instances grows like T^0.7 (forced
     exploration at rate k^-0.3, whose cost is proportional to the gap) is caught here.
     A ``violated`` or ``inconclusive`` verdict on that member overrides a ``holds``;
-    ``violated`` overrides anything. ``run(gap, K, seeds)`` and ``control(gap, K,
-    seeds)`` return cumulative regrets (n_seeds, K).
+    ``violated`` overrides anything. The member is ``hard_bandit_mdp(A=long_A, H=long_H,
+    gap=long_gap)`` (``long_A``, ``long_H`` default to the family's ``A``, ``H``; a
+    smaller instance has a shorter transient). ``run(A, H, gap, K, seeds)`` and
+    ``control(A, H, gap, K, seeds)`` return cumulative regrets (n_seeds, K).
     """
     if "long_K" not in params:
         return v
     g, K_long = float(params["long_gap"]), int(params["long_K"])
+    A, H = int(params.get("long_A", params["A"])), int(params.get("long_H", params["H"]))
     seeds_long = np.arange(params["long_seeds"]) + 1000 * seed + 500
     ks = np.unique(np.geomspace(params["long_K_min"], K_long,
                                 params["long_points"]).astype(int))
-    ys = run(g, K_long, seeds_long)[:, ks - 1]
-    cys = control(g, K_long, seeds_long)[:, ks - 1]
-    vl = rate_verdict(ks * params["H"], np.maximum(ys, 1e-12), expected=0.5, kind="upper",
+    ys = run(A, H, g, K_long, seeds_long)[:, ks - 1]
+    cys = control(A, H, g, K_long, seeds_long)[:, ks - 1]
+    vl = rate_verdict(ks * H, np.maximum(ys, 1e-12), expected=0.5, kind="upper",
                       tol=0.1, var="T", seed=seed, control_ys=cys)
     rank = {"holds": 0, "inconclusive": 1, "violated": 2}
     if rank.get(vl["status"], 0) > rank.get(v["status"], 0):
         v["status"] = vl["status"]
-    v["reason"] = (f"{v['reason']}; easiest member (gap {g:g}, {seeds_long.size} seeds, "
-                   f"K to {K_long}): {vl['status']}, {vl['reason']}")
-    v["data"]["easy_member"] = {"gap": g, "K": ks.tolist(), "status": vl["status"],
+    v["reason"] = (f"{v['reason']}; easiest member (gap {g:g}, A = {A}, H = {H}, "
+                   f"{seeds_long.size} seeds, K to {K_long}): {vl['status']}, {vl['reason']}")
+    v["data"]["easy_member"] = {"gap": g, "A": A, "H": H, "K": ks.tolist(),
+                                "status": vl["status"],
                                 "measured": vl["measured"],
                                 "mean_regret": ys.mean(axis=0).tolist()}
     return v
@@ -134,18 +139,23 @@ def _bonus_mutants(c: float) -> tuple[Mutant, ...]:
         "construction (A = 4, H = 5) with gaps 0.02 ... 0.4; the worst gap at each horizon "
         "is kept, so a learner that settles on a fixed gap cannot pass by showing log T.")),
     rate_id="ucbvi.regret",
-    budgets=_EPISODIC_BUDGETS,
+    # full: the easy member is the two-action, two-step instance, whose UCBVI-BF transient
+    # (c = 1) ends early enough for a T^0.7 term to dominate within K = 4e6
+    budgets={"quick": _EPISODIC_BUDGETS["quick"],
+             "full": {**_EPISODIC_BUDGETS["full"], "long_A": 2, "long_H": 2,
+                      "long_K": 4000000, "long_K_min": 40000}},
     design="hard_bandit_mdp(A=4, H=5) over gaps {0.02, 0.05, 0.1, 0.2, 0.4} (the family of "
            "the Omega(sqrt(HSAT)) lower bound), worst gap per checkpoint, cumulative expected "
            "regret at 6 checkpoints K in [200, 20000], 16 seeds; log-log slope in T = KH <= "
            "0.5 + 0.1, UCBVI-BF with the paper's constants (Azar et al. 2017, arXiv "
            "1703.05449, Alg. 4: bonus_2, c = 1, L = ln(5SAT/delta), delta = 0.1). "
-           "Also the easiest member (gap 0.5) alone, 8 seeds, K in [2000, 200000]: the "
+           "Also the easiest member (gap 0.5) alone, 8 seeds, K in [2000, 200000] (full: "
+           "the A = 2, H = 2 instance, 16 seeds, K to 4e6): the "
            "sqrt(HSAT) bound holds on every instance, so its exponent in its asymptotic "
            "regime (K >> gap^-2) must be <= 0.5 + 0.1 too (catches regret ~ gap T^0.7). "
            "Control: a planted wrong algorithm (Q-learning without bonus, epsilon-greedy "
            "with epsilon = 0.2: linear regret) on the same family.",
-    expected_seconds={"quick": 15.0, "full": 600.0},
+    expected_seconds={"quick": 20.0, "full": 800.0},
     mutants=_bonus_mutants(1.0),
 )
 def _ucbvi(params: dict, seed: int) -> Verdict:
@@ -170,7 +180,7 @@ def _ucbvi(params: dict, seed: int) -> Verdict:
            "p = 0.1), c = 0.1 (a named variant: Jin et al. leave c unspecified); "
            "also the easiest member (gap 0.5) alone to K = 200000, 8 seeds, exponent <= "
            "0.5 + 0.1 (the bound holds on every instance); control: epsilon-greedy Q-learning without bonus.",
-    expected_seconds={"quick": 10.0, "full": 400.0},
+    expected_seconds={"quick": 12.0, "full": 500.0},
     mutants=_bonus_mutants(0.1),
 )
 def _ql(params: dict, seed: int) -> Verdict:

@@ -234,13 +234,13 @@ def _actor_critic(params: dict, seed: int) -> Verdict:
                             "mean_resets": resets,
                             "mean_regret": ys.mean(axis=0).tolist()})
 
-    def run(g: float, k: int, s: np.ndarray) -> np.ndarray:
-        fh = hard_bandit_mdp(A=params["A"], H=params["H"], gap=g)
+    def run(A: int, H: int, g: float, k: int, s: np.ndarray) -> np.ndarray:
+        fh = hard_bandit_mdp(A=A, H=H, gap=g)
         return actor_critic(fh, k, s, c=params["c"], mutation=params.get("mutation"),
-                            eta=params.get("eta_scale", 1.0) / params["H"])["cumulative_regret"]
+                            eta=params.get("eta_scale", 1.0) / H)["cumulative_regret"]
 
-    def control(g: float, k: int, s: np.ndarray) -> np.ndarray:
-        fh = hard_bandit_mdp(A=params["A"], H=params["H"], gap=g)
+    def control(A: int, H: int, g: float, k: int, s: np.ndarray) -> np.ndarray:
+        fh = hard_bandit_mdp(A=A, H=H, gap=g)
         return run_episodes("eps_greedy_q", fh, k, s,
                             epsilon=params["control_epsilon"]).cumulative_regret
 
