@@ -198,3 +198,77 @@ def test_sparse_model_matches_dense():
     for method in ("rvi", "lp"):
         res = pv.solvers.average_reward(sp_mdp, method, tol=1e-11)
         assert abs(Fraction(res.gain) - g_star) <= Fraction(res.error_bound) <= 1e-9
+
+
+def test_rounding_allowance_with_negative_ends():
+    # |h|, max|r|, |lo|, |hi| enter with their absolute values
+    h = np.array([0.0, -0.5])
+    got = odoni_slack(2, h, 0.5, -1.0, -0.25)
+    assert got == 6 * U * (0.5 + 0.5 + 0.25 + 1.0) + 4 * U * (1.25)
+
+
+def test_one_sweep_with_negative_rewards_and_a_sparse_model():
+    # r = (-1, 0) on the flip: r_tau = (-1/2, 0), D = (-1/2, 0), g in [-1, 0], midpoint -1/2
+    import scipy.sparse as sp
+
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 1] = P[1, 0, 0] = 1.0
+    R = np.array([[-1.0], [0.0]])
+    for model, w in ((pv.TabularMDP(P, R), 2),
+                     (pv.TabularMDP(sp.csr_matrix(P.reshape(2, 2)), R), 1)):
+        res = pv.solvers.average_reward(model, max_iter=1, tol=1e-3)
+        assert res.gain == -0.5
+        np.testing.assert_array_equal(res.bias, [0.0, 0.5])
+        lo, hi = -0.5, 0.0
+        slack = odoni_slack(w, np.array([0.0, 0.5]), 0.5, lo, hi) / 0.5
+        assert res.error_bound == (hi - lo) / 2 / 0.5 + slack
+        assert slack == ((w + 4) * U * (0.5 + 0.5 + 0.0 + 0.5) + 4 * U * 0.5) / 0.5
+
+
+def test_stopping_exactly_on_the_rule():
+    # tol = 0.5 / (1 - 1e-6) makes 2 tol (1 - 1e-6) exactly 1.0, the interval's length
+    tol = 0.5 / (1 - 1e-6)
+    assert 2 * tol * (1 - 1e-6) == 1.0
+    res = pv.solvers.average_reward(_flip(), tol=tol, max_iter=5)
+    assert res.converged and res.iterations == 1
+    np.testing.assert_array_equal(res.bias, [0.0, -0.5])  # the last sweep's, normalised
+
+
+def test_overflow_stops_the_sweeps_at_once():
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 0] = P[1, 0, 0] = 1.0
+    mdp = pv.TabularMDP(P, np.array([[1.7e308], [-1.7e308]]))
+    with np.errstate(all="ignore"):
+        res = pv.solvers.average_reward(mdp, tol=1e-3, max_iter=50)
+    assert res.iterations < 10 and "bias overflowed after" in res.message
+
+
+def test_multichain_checks_at_sweep_ten_and_at_the_budget():
+    P = np.zeros((3, 2, 3))
+    P[0, 0, 1] = P[0, 1, 2] = 1.0
+    P[1, :, 1] = P[2, :, 2] = 1.0
+    R = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(pv.errors.NotSupported, match=r"\[after 10 sweeps\]"):
+        pv.solvers.average_reward(pv.TabularMDP(P, R))
+    with pytest.raises(pv.errors.NotSupported, match=r"\[after 5 sweeps\]"):
+        pv.solvers.average_reward(pv.TabularMDP(P, R), max_iter=5)
+    with pytest.raises(pv.errors.NotSupported,
+                       match=r"gain 0 at state 2 but 1 elsewhere|gain 1 at state 1 but 0"):
+        pv.solvers.average_reward(pv.TabularMDP(P, R), "lp")
+
+
+def test_lp_occupancy_and_greedy_policy_on_transient_states():
+    # state 2 is transient under every policy (both actions leave it for good); the LP's
+    # stationary solution does not visit it, so its action is greedy for the returned Q
+    P = np.zeros((3, 2, 3))
+    P[0, 0] = [0.5, 0.5, 0.0]
+    P[0, 1] = [0.0, 1.0, 0.0]
+    P[1, :] = [1.0, 0.0, 0.0]
+    P[2, 0] = [1.0, 0.0, 0.0]
+    P[2, 1] = [0.0, 1.0, 0.0]
+    R = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 5.0]])
+    res = pv.solvers.average_reward(pv.TabularMDP(P, R), "lp")
+    x = res.occupancy
+    assert (x >= -1e-12).all() and abs(x.sum() - 1.0) <= 1e-9 and x[2].sum() <= 1e-10
+    assert res.policy[2] == int(np.argmax(res.Q[2])) == 1
+    assert res.policy[0] == 0
