@@ -166,3 +166,27 @@ def test_non_contraction_near_one_is_refused_before_sweeping():
     m = pv.TabularMDP(P, np.ones((1, 1)), gamma=0.999999999999)
     with pytest.raises(pv.errors.InvalidModel, match="not a contraction"):
         pv.solvers.value_iteration(m, tol=1e-6)
+
+
+def test_certified_message_branches():
+    from provable.solvers._common import BellmanCertificate
+    from provable.solvers.tabular.value_iteration import certified_message
+
+    def cert(bound, rounding, finite=True):
+        return BellmanCertificate(bound, 0.0, rounding, 0.5, np.zeros((1, 1)), np.zeros(1),
+                                  finite)
+
+    assert "not finite" in certified_message(cert(np.inf, np.inf, False), 1e-6, "H", "L")
+    # bound exactly tol: certified
+    assert certified_message(cert(1e-6, 0.0), 1e-6, "H", "L") == \
+        "H: certified bound 1e-06 <= tol 1e-06"
+    # bound above tol, budget exhausted: the limit is named
+    assert certified_message(cert(2e-6, 0.0), 1e-6, "H", "L", True) == \
+        "L; certified bound is 2e-06 > tol 1e-06"
+    # not exhausted, and the rounding floor (rounding / (1 - kappa)) at exactly tol / 2:
+    # tol is below what float64 can certify
+    msg = certified_message(cert(2e-6, 0.25e-6), 1e-6, "H", "L")
+    assert "below what float64 can certify" in msg and "rounding term 5e-07" in msg
+    # a floor below tol / 2: the limit again
+    assert certified_message(cert(2e-6, 0.2e-6), 1e-6, "H", "L") == \
+        "L; certified bound is 2e-06 > tol 1e-06"
