@@ -189,3 +189,59 @@ def test_time_varying_models_and_rewards():
         pv.TabularMDP(np.ones((2, 2)), np.zeros((2, 1)), horizon=3)
     with pytest.raises(InvalidModel, match=r"expected \(S, A, S\)$"):
         pv.TabularMDP(np.ones((2, 2)), np.zeros((2, 1)), gamma=0.5)
+
+
+def test_feasible_mask_of_a_plain_model_is_read_only():
+    m = pv.mdp.random_mdp(3, 2, gamma=0.9, seed=0)
+    mask = m.feasible
+    assert mask.all() and mask.shape == (3, 2)
+    with pytest.raises(ValueError):
+        mask[0, 0] = False
+
+
+def test_gymnasium_tables_are_checked():
+    from provable.mdp._tabular import _gymnasium_table
+
+    ok = {0: {0: [(1.0, 1, 0.0, False)], 1: [(1.0, 0, 1.0, False)]},
+          1: {0: [(1.0, 1, 0.0, True)], 1: [(1.0, 1, 0.0, True)]}}
+    P, R = _gymnasium_table(ok)
+    assert P.shape == (2, 2, 2) and R[0, 1] == 1.0
+    # list-of-actions form reads the same
+    P2, R2 = _gymnasium_table({s: list(acts.values()) for s, acts in ok.items()})
+    np.testing.assert_array_equal(P, P2)
+    np.testing.assert_array_equal(R, R2)
+    with pytest.raises(InvalidModel, match=r"keys such as \[2\], expected the states 0\.\.1"):
+        _gymnasium_table({0: ok[0], 2: ok[1]})
+    with pytest.raises(InvalidModel, match="expected a dict of actions"):
+        _gymnasium_table({0: 3})
+    with pytest.raises(InvalidModel, match="no actions"):
+        _gymnasium_table({0: {}})
+    with pytest.raises(InvalidModel, match="is empty"):
+        _gymnasium_table({})
+
+
+def test_gymnasium_dense_size_is_capped(monkeypatch):
+    from provable.mdp._tabular import _gymnasium_table
+
+    table = {s: {0: [(1.0, s, 0.0, False)]} for s in range(4)}
+    monkeypatch.setenv("PROVABLE_MAX_BYTES", str(8 * 4 * 1 * 4))   # exactly 8 S A S bytes
+    assert _gymnasium_table(table)[0].shape == (4, 1, 4)
+    monkeypatch.setenv("PROVABLE_MAX_BYTES", str(8 * 4 * 1 * 4 - 1))
+    with pytest.raises(InvalidArgument, match=r"env.unwrapped.P with S=4, A=1: dense P"):
+        _gymnasium_table(table)
+
+
+def test_loaded_sparse_shape_must_be_s_times_a_by_s(tmp_path):
+    m = pv.mdp.random_mdp(4, 2, gamma=0.9, nnz_per_row=2, seed=0)
+    good = tmp_path / "m.npz"
+    m.save(str(good))
+    doc = dict(np.load(good, allow_pickle=False))
+    for shape, data, ind, ptr in (((3, 2), [1.0, 1, 1], [0, 1, 0], [0, 1, 2, 3]),
+                                  ((2, 0), [], [], [0, 0, 0])):
+        bad = dict(doc, P_data=np.array(data, float), P_indices=np.array(ind, np.int32),
+                   P_indptr=np.array(ptr, np.int32), P_shape=np.array(shape, np.int64))
+        path = tmp_path / f"bad{shape[0]}.npz"
+        np.savez(path, **bad)
+        with pytest.raises(InvalidModel,
+                           match=rf"P_shape = \({shape[0]}, {shape[1]}\), expected \(S\*A, S\)"):
+            pv.TabularMDP.load(str(path))
