@@ -190,3 +190,37 @@ def test_certified_message_branches():
     # a floor below tol / 2: the limit again
     assert certified_message(cert(2e-6, 0.2e-6), 1e-6, "H", "L") == \
         "L; certified bound is 2e-06 > tol 1e-06"
+
+
+def test_default_tol_and_counts():
+    import re
+
+    m = pv.mdp.river_swim(6)
+    assert "tol 1e-08" in pv.solvers.value_iteration(m).message
+    # refinement sweeps are counted in iterations
+    d = pv.TabularMDP(np.array([[[1 + 9e-10]]]), np.array([[1.0]]), gamma=0.99)
+    res = pv.solvers.value_iteration(d, 1e-8)
+    more = int(re.search(r"not certified, (\d+) more", res.message).group(1))
+    assert more > 0 and res.iterations == 1 + more   # one sweep met the span rule
+    # a budget of that many sweeps in all is enough; a budget of 1 stops after the first
+    assert pv.solvers.value_iteration(d, 1e-8, max_iter=res.iterations).converged
+    short = pv.solvers.value_iteration(d, 1e-8, max_iter=1)
+    assert short.iterations == 1 and not short.converged
+
+
+def test_eliminated_counts_only_dropped_pairs():
+    on = _rows_of(625, 5, 32)
+    res = pv.solvers.value_iteration(on, tol=1e-8)
+    # at least one action a state survives: at most S (A - 1) pairs dropped
+    assert 0 < res.eliminated <= 625 * 4
+    assert f"{res.eliminated} of 3125 state-action pairs eliminated" in res.message
+
+
+def test_sparse_gauss_seidel_matches_dense():
+    m = pv.mdp.random_mdp(60, 3, gamma=0.9, nnz_per_row=5, seed=2)
+    dense = pv.TabularMDP(m.dense_P(), m.R, gamma=0.9)
+    a = pv.solvers.value_iteration(m, 1e-10, gauss_seidel=True)
+    b = pv.solvers.value_iteration(dense, 1e-10, gauss_seidel=True)
+    assert a.converged and b.converged and a.backend == "numba"
+    np.testing.assert_allclose(a.V, b.V, atol=3e-10)
+    np.testing.assert_array_equal(a.policy, b.policy)
