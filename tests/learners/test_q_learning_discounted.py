@@ -15,6 +15,8 @@ R = np.array([[5, 10], [-1, 2]])
 
 
 def small(gamma):
+    if gamma is None:  # the long-run average reward model
+        return pv.TabularMDP.from_mdptoolbox(P, R, average=True)
     return pv.TabularMDP.from_mdptoolbox(P, R, gamma=gamma)
 
 
