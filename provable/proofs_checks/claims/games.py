@@ -185,8 +185,15 @@ def _nash_rate(C: np.ndarray, N: np.ndarray, bound: float, seed: int, extra: dic
                {"nash_mp": {"damping": False}}),
         Mutant("eta_x0.1", "step 0.2 instead of 1/L = 2: contraction 1/(1 + 0.2 beta) per "
                "iteration, ten times slower than the claimed rate", {"nash_mp": {"eta": 0.2}}),
-        Mutant("eta_x0.5", "step 1 instead of 1/L: contraction 1/(1 + beta) per two "
-               "queries, (1+beta)^-N/2 instead of (1+2beta)^-N/2", {"nash_mp": {"eta": 1.0}}),
+        Mutant("eta_x0.5", "step 1 instead of 1/L: the log-ratio to pi*_beta contracts by "
+               "1/(1 + beta) per iteration, and KL, quadratic in it near pi*_beta, by "
+               "(1+beta)^-2 per two queries: (1+beta)^-N <= (1+2beta)^-N/2 since (1+beta)^2 "
+               ">= 1+2beta, so the claimed rate still holds (measured on the regular "
+               "tournament of 31: slope -0.0956 per query against the bound -0.0912 at "
+               "beta = 0.1)", {"nash_mp": {"eta": 1.0}}, equivalent=True),
+        Mutant("eta_x0.25", "step 0.5 instead of 1/L: KL contracts by (1 + beta/2)^-2 per "
+               "two queries, slower than (1+2beta)^-1 for every beta > 0",
+               {"nash_mp": {"eta": 0.5}}),
     ),
 )
 def _nash_mp(params: dict, seed: int) -> Verdict:
