@@ -197,7 +197,10 @@ def _ucb1_explicit_bound(params: dict, seed: int) -> Verdict:
            "exponent of R_T / ln T in T (polylog 1): expected 0, tol 0.15 (the tolerance "
            "absorbs the slow pre-asymptotic rise of R_T / ln T towards its limit, which fits "
            "about 0.1 on these grids and shrinks as T grows). Control: a planted "
-           "linear-regret learner (epsilon-greedy, epsilon = 0.05) on the same grid. The "
+           "linear-regret learner (epsilon-greedy, epsilon = 0.05) on the same grid. "
+           "A fixed instance: the claim is instance-dependent (its constant sum 8 / Delta_i "
+           "is the instance's); constants: UCB1's bonus sqrt(2 ln t / n), no free constant "
+           "(Auer et al. 2002). The "
            "exponent in T cannot tell ln T from (ln T)^2 (both have exponent 0), so the "
            "finite-time bound of Auer, Cesa-Bianchi & Fischer (2002, Theorem 1) is checked "
            "at every checkpoint as well: violated where mean regret - 3 SE exceeds it, "
@@ -278,7 +281,10 @@ _MINIMAX_DESIGN = ("Worst case over the gap family (K = 5, Delta in {c sqrt(K/T)
     kind="rate_upper",
     citation=_MOSS,
     rate_id="moss.regret",
-    design=_MINIMAX_DESIGN,
+    design=_MINIMAX_DESIGN + (" The gaps c sqrt(K/T) are those of the minimax lower bound "
+                              "(Auer et al. 2002). Constants: the paper's index, mean + "
+                              "sqrt(max(ln(T/(K n)), 0) / n), no free constant (Audibert & "
+                              "Bubeck 2009)."),
     budgets={"quick": {"K": 5, "T_max": 10 ** 4.5, "n_T": 6, "n_seeds": 48},
              "full": {"K": 5, "T_max": 1e5, "n_T": 8, "n_seeds": 128}},
     expected_seconds={"quick": 7.0, "full": 60.0},
@@ -300,7 +306,10 @@ def _moss_minimax(params: dict, seed: int) -> Verdict:
     design=_MINIMAX_DESIGN + (" The family also holds two switching reward sequences (arm 0 "
                               "best for the first third or half of the horizon, arm 1 "
                               "afterwards and in hindsight; regret against the best fixed "
-                              "arm), since the claim is about any reward sequence."),
+                              "arm), since the claim is about any reward sequence. The gaps "
+                              "c sqrt(K/T) are those of the minimax lower bound (Auer et al. "
+                              "2002). Constants: gamma = min(1, sqrt(K ln K / ((e - 1) T))), "
+                              "Corollary 3.2 of the paper."),
     budgets={"quick": {"K": 5, "T_max": 1e5, "n_T": 7, "n_seeds": 32},
              "full": {"K": 5, "T_max": 1e5, "n_T": 8, "n_seeds": 128}},
     expected_seconds={"quick": 5.0, "full": 60.0},
@@ -437,7 +446,10 @@ def _banker_scale(params: dict, seed: int) -> Verdict:
     kind="rate_upper",
     citation=_BANKER,
     rate_id="banker_omd.regret",
-    design=_MINIMAX_DESIGN.replace("K = 5", "K = 3"),
+    design=_MINIMAX_DESIGN.replace("K = 5", "K = 3") + (
+        " The gaps c sqrt(K/T) are those of the minimax lower bound (Auer et al. 2002). "
+        "Constants: the stand-in's strength sigma_t = sqrt((Q_t + M_t^2 D_t) / (K ln(t+2))) "
+        "(see the note; the abstract gives none)."),
     budgets={"quick": {"K": 3, "T_max": 10 ** 4.5, "n_T": 6, "n_seeds": 24},
              "full": {"K": 3, "T_max": 1e5, "n_T": 8, "n_seeds": 96}},
     expected_seconds={"quick": 9.0, "full": 150.0},
@@ -475,7 +487,8 @@ def _banker_regret(params: dict, seed: int) -> Verdict:
            "gaps c sqrt((K + d)/T), c = 0.5..8; worst gap per d; fit the exponent of regret in "
            "D: at most 0.5 + 0.1. Also the exponent in T (T = 1e3 ... T) at a fixed delay "
            "d = 10 on the gap family of the non-delayed claim: at most 0.5 + 0.1. Control: a false exponent 0.25 beyond the measured one, which "
-           "the data must reject.",
+           "the data must reject. Constants: the stand-in's strength sigma_t = sqrt((Q_t + "
+           "M_t^2 D_t) / (K ln(t+2))) (see the note; the abstract gives none).",
     budgets={"quick": {"T": 30_000, "n_seeds": 12, "T_sweep_delay": 10},
              "full": {"T": 200_000, "n_seeds": 48, "T_sweep_delay": 10}},
     expected_seconds={"quick": 10.0, "full": 300.0},

@@ -153,7 +153,10 @@ _BONUS_MUTANTS = (
            "exact expected regret per episode; slope of the worst member's mean regret vs "
            "T = KH, expected <= 0.5 + 0.1. Also the fixed random linear MDP (S = 10, A = 3, "
            "d = 3). Control: epsilon-greedy LSVI (beta = 0, epsilon = 0.1) on the gap-0.33 "
-           "member.",
+           "member. Family: the good/bad gadget of the tabular lower bounds (Jaksch, Ortner & "
+           "Auer 2010; Domingues et al. 2021). Constants: beta = c d H sqrt(iota) with c = "
+           "0.1, a named variant (Jin et al. 2020, Theorem 3.1, leave c an unspecified "
+           "absolute constant), lambda = 1, delta = 0.05.",
     budgets={"quick": {"K_min": 300, "K_max": 30_000, "points": 7, "n_seeds": 12,
                        "n_gaps": 9, "K_fixed": 10_000},
              "full": {"K_min": 300, "K_max": 300_000, "points": 11, "n_seeds": 32,
@@ -199,8 +202,10 @@ def _lsvi_ucb_regret(params: dict, seed: int) -> Verdict:
     rate_id="oful.regret",
     design="Worst case over a gap family of orthogonal arms (d = 5 arms e_1 ... e_5, "
            "theta* = (-Delta/2, ..., +Delta/2), Gaussian noise sd 0.5, Delta on a geometric "
-           "grid 0.02 ... 0.8 covering c sqrt(d/T), c = 0.5 ... 8); OFUL with the Theorem-2 "
-           "radius; slope of the worst member's mean pseudo-regret vs T, expected <= 0.5 + "
+           "grid 0.02 ... 0.8 covering c sqrt(d/T), c = 0.5 ... 8: the d-armed bandit of the "
+           "minimax lower bound, Auer et al. 2002); OFUL with the Theorem-2 "
+           "radius of Abbasi-Yadkori, Pal & Szepesvari 2011 verbatim (R = 0.5, lambda = 1, "
+           "delta = 0.05); slope of the worst member's mean pseudo-regret vs T, expected <= 0.5 + "
            "0.1. Also 50 arms uniform on the unit sphere of R^5 (a fixed instance, T <= "
            "T_fixed). Controls: epsilon-greedy least squares (epsilon = 0.1, no bonus) on "
            "the gap-1/3 member and on the sphere instance. "

@@ -99,7 +99,10 @@ def _sea_regret(T: int, sigma: float, seed: int, d: int, opts: dict | None = Non
     design="Unit ball, d = 5, linear losses <mu + sigma xi_t, x>: optimistic OMD's regret is "
            "flat in T without noise (slope <= 0.1), has slope <= 0.5 in T with sigma = 1 and "
            "slope <= 1 in sigma at fixed T. Control: a false exponent 0.25 beyond the measured "
-           "one, which the data must reject.",
+           "one, which the data must reject. Family: a fixed mean with Gaussian noise, the "
+           "SEA model's purely stochastic case (Sigma^2 = 0), not a lower-bound family. "
+           "Constants: D = 2 and eta_t = min(1, D / sqrt(sum |g_s - M_s|^2)), the paper's "
+           "schedule with 1/(4L) replaced by 1 for linear losses (Chen et al. 2023).",
     expected_seconds={"quick": 2.0, "full": 30.0},
     mutants=(
         Mutant("negated_hint", "hint -g_{t-1} instead of g_{t-1} (a sign error): the hint "
@@ -201,7 +204,9 @@ def _unb_regret(T: int, u: float, seed: int, *, G: float, L: float, amp: float,
            "learner has slope <= 0.5 in T (u = 4: at u = 1 an over-regularised learner sits "
            "at w ~ G = u by coincidence) and slope <= 2 in |u| (T fixed). Control: a "
            "planted fixed-step OGD (eta = 0.5), whose regret is linear in T; a fixed step above "
-           "2/L diverges (recorded in data).",
+           "2/L diverges (recorded in data). Family: not the paper's lower-bound family (the "
+           "T-slope check is one-sided). Constants: G = L = 1; the stand-in's penalty "
+           "(L sqrt(t) / 2) |w|^2 and potential (Orabona & Pal 2016; see the note).",
     expected_seconds={"quick": 6.0, "full": 90.0},
     mutants=(
         Mutant("no_quadratic_penalty", "the learner told L = 0 (no composite penalty): "

@@ -68,7 +68,9 @@ def dueling_instance(S: int, A: int, H: int, instance: int):
            "(reconstruction, see note); exact cumulative regret of the played pairs at 6 "
            "checkpoints T in [200, 20000], 16 seeds; log-log slope <= 0.5 + 0.1. Control: a "
            "planted wrong algorithm (uniformly random pair of policies every round, linear "
-           "regret) judged against 0.5.",
+           "regret) judged against 0.5. Family: a fixed instance, not the sqrt(T) lower-bound "
+           "family (see the note). Constants: beta_t with c = 1, delta = 0.05, lambda = 1 "
+           "(a reconstruction: the abstract gives none).",
     expected_seconds={"quick": 1.0, "full": 17.0},
     mutants=(
         Mutant("no_bonus", "confidence width removed: the learner duels its current "
