@@ -185,6 +185,27 @@ def _ucb1_explicit_bound(params: dict, seed: int) -> Verdict:
     return with_claim_search(v, "ucb1.explicit_bound", params, seed)
 
 
+def _auer_part(inst: BernoulliBandit, ck: np.ndarray, ys: np.ndarray) -> tuple[str, str]:
+    """Auer's finite-time bound against the mean regret at every checkpoint: violated
+    where mean - 3 SE exceeds it, holds where mean + 3 SE is below it everywhere."""
+    bound = auer_ucb1_bound(inst, ck)
+    m = ys.mean(axis=0)
+    se = ys.std(axis=0, ddof=1) / math.sqrt(ys.shape[0])
+    over = m - 3 * se > bound
+    worst = int(np.argmax(m / bound))
+    ratio = f"max mean / bound {m[worst] / bound[worst]:.3g} at T = {ck[worst]:.3g}"
+    if over.any():
+        i = int(np.argmax(over))
+        return "violated", (f"mean - 3 SE = {m[i] - 3 * se[i]:.4g} > bound {bound[i]:.4g} "
+                            f"at T = {ck[i]:.3g}; {ratio}")
+    if np.all(m + 3 * se <= bound):
+        return "holds", f"mean + 3 SE below the bound at all {ck.size} checkpoints; {ratio}"
+    i = int(np.argmax(m + 3 * se > bound))
+    return "inconclusive", (f"the bound {bound[i]:.4g} lies within mean +- 3 SE at "
+                            f"T = {ck[i]:.3g}; {ratio}")
+
+
+
 @claim(
     id="ucb1.log_regret",
     statement="On a fixed instance UCB1's regret grows logarithmically in T, below Auer et "
@@ -204,9 +225,14 @@ def _ucb1_explicit_bound(params: dict, seed: int) -> Verdict:
            "exponent in T cannot tell ln T from (ln T)^2 (both have exponent 0), so the "
            "finite-time bound of Auer, Cesa-Bianchi & Fischer (2002, Theorem 1) is checked "
            "at every checkpoint as well: violated where mean regret - 3 SE exceeds it, "
-           "holds where mean + 3 SE is below it everywhere, inconclusive otherwise.",
-    budgets={"quick": {"T": 1_000_000, "n_seeds": 16}, "full": {"T": 10_000_000, "n_seeds": 64}},
-    expected_seconds={"quick": 2.0, "full": 40.0},
+           "holds where mean + 3 SE is below it everywhere, inconclusive otherwise; on this "
+           "instance and on (0.55, 0.45), means near 1/2 where the reward variance is "
+           "largest and an under-explored best arm is most often estimated below the "
+           "other (a bonus x0.1 locks in on about a third of the seeds there), with 64 seeds "
+           "(quick) so that lock-in seeds are seen.",
+    budgets={"quick": {"T": 1_000_000, "n_seeds": 16, "close_seeds": 64},
+             "full": {"T": 10_000_000, "n_seeds": 64, "close_seeds": 256}},
+    expected_seconds={"quick": 6.0, "full": 120.0},
     mutants=(_NO_BONUS, _BONUS_TENTH, _NEGATED, _FORCED, _QUARTER,
              _mut("bonus_x1.5", "bonus 1.5x: a suboptimal arm is pulled about "
                   "2 (1.5)^2 ln T / Delta^2 times, so the regret's leading term is "
@@ -219,31 +245,24 @@ def _ucb1_log_regret(params: dict, seed: int) -> Verdict:
     inst = BernoulliBandit([0.9, 0.5, 0.5])
     ck = _grid(1000, T, 10)
     seeds = _seeds(seed, n)
-    ys = simulate("ucb1", inst, T, seeds, checkpoints=ck, mutation=params.get("mutation")).regret
+    mut = params.get("mutation")
+    ys = simulate("ucb1", inst, T, seeds, checkpoints=ck, mutation=mut).regret
     ctrl = simulate("eps_greedy", inst, T, seeds, checkpoints=ck, epsilon=0.05).regret
     v = rate_verdict(ck, ys, expected=0.0, kind="upper", tol=0.15, var="T", polylog=1.0,
                      seed=seed, control_ys=ctrl,
                      extra={"instance": repr(inst)})
-    bound = auer_ucb1_bound(inst, ck)
-    m = ys.mean(axis=0)
-    se = ys.std(axis=0, ddof=1) / math.sqrt(n)
-    over = m - 3 * se > bound
-    worst = int(np.argmax(m / bound))
-    ratio = f"max mean / bound {m[worst] / bound[worst]:.3g} at T = {ck[worst]:.3g}"
-    if over.any():
-        i = int(np.argmax(over))
-        part = ("violated", f"mean - 3 SE = {m[i] - 3 * se[i]:.4g} > bound {bound[i]:.4g} at "
-                f"T = {ck[i]:.3g}; {ratio}")
-    elif np.all(m + 3 * se <= bound):
-        part = ("holds", f"mean + 3 SE below the bound at all {ck.size} checkpoints; {ratio}")
-    else:
-        i = int(np.argmax(m + 3 * se > bound))
-        part = ("inconclusive", f"the bound {bound[i]:.4g} lies within mean +- 3 SE at "
-                f"T = {ck[i]:.3g}; {ratio}")
+    # means near 1/2 (largest reward variance): an under-explored best arm is most often
+    # estimated below the other there
+    close = BernoulliBandit([0.55, 0.45])
+    ys2 = simulate("ucb1", close, T, _seeds(seed, int(params.get("close_seeds", n))),
+                   checkpoints=ck, mutation=mut).regret
     from provable.proofs_checks.claims.online import combine
 
-    out = combine(v, [("Auer's finite-time bound at every checkpoint", *part)])
-    out["data"]["auer_bound"] = bound.tolist()
+    out = combine(v, [(f"Auer's finite-time bound at every checkpoint, {inst!r}",
+                       *_auer_part(inst, ck, ys)),
+                      (f"the same on {close!r}", *_auer_part(close, ck, ys2))])
+    out["data"]["auer_bound"] = auer_ucb1_bound(inst, ck).tolist()
+    out["data"]["close_instance_mean_regret"] = ys2.mean(axis=0).tolist()
     return out
 
 
