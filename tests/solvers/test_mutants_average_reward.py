@@ -272,3 +272,256 @@ def test_lp_occupancy_and_greedy_policy_on_transient_states():
     assert (x >= -1e-12).all() and abs(x.sum() - 1.0) <= 1e-9 and x[2].sum() <= 1e-10
     assert res.policy[2] == int(np.argmax(res.Q[2])) == 1
     assert res.policy[0] == 0
+
+
+def test_width_of_a_sparse_model_is_its_widest_row():
+    # P's rows hold 2 and 1 stored entries: Higham's w is the widest, 2 (not the
+    # narrowest). One sweep from h = 0 with tau = 1/2: W = r_tau = (1/2, 0) = D, the
+    # gain 1/2, half-width 1/2, bias (0, -1/2) and the slack with w = 2, all by hand
+    import scipy.sparse as sp
+
+    P = sp.csr_matrix(np.array([[0.5, 0.5], [1.0, 0.0]]))
+    res = pv.solvers.average_reward(pv.TabularMDP(P, np.array([[1.0], [0.0]])), max_iter=1)
+    h_max, rmax, lo, hi = 0.5, 0.5, 0.0, 0.5
+    slack = ((2 + 4) * U * (h_max + rmax + lo + hi) + 4 * U * (lo + hi)) / 0.5
+    assert res.gain == 0.5 and res.error_bound == 0.5 + slack
+
+
+def test_default_tol_is_one_billionth():
+    # two absorbing states with rewards 0 and c: one sweep gives D = r_tau exactly, an
+    # interval of g of length c. c = 1.5e-9 is within 2 tol (1 - 1e-6) of the default
+    # tol = 1e-9 and is certified at once (both gains are within the half-width);
+    # c = 3e-9 is not, and the two closed classes are then proven different
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 0] = P[1, 0, 1] = 1.0
+    res = pv.solvers.average_reward(pv.TabularMDP(P, np.array([[0.0], [1.5e-9]])))
+    assert res.converged and res.iterations == 1 and res.error_bound <= 1e-9
+    for g in (Fraction(0), Fraction(1.5e-9)):
+        assert abs(Fraction(res.gain) - g) <= Fraction(res.error_bound)
+    with pytest.raises(pv.errors.NotSupported, match=r"\[after 10 sweeps\]"):
+        pv.solvers.average_reward(pv.TabularMDP(P, np.array([[0.0], [3e-9]])))
+
+
+@pytest.mark.parametrize("method", ["rvi", "lp"])
+def test_discounted_input_gives_the_undiscounted_q_and_policy(method):
+    # Q = r + P h - g with the undiscounted P h (the model's gamma is ignored), and the
+    # policy is greedy for that Q
+    mdp = _irreducible(2)
+    g_star, optimal = _optimal_gain(mdp)
+    res = pv.solvers.average_reward(mdp.with_gamma(0.9), method, tol=1e-11)
+    assert abs(Fraction(res.gain) - g_star) <= Fraction(res.error_bound) <= 1e-9
+    np.testing.assert_allclose(res.Q, mdp.R + mdp.dense_P() @ res.bias - res.gain,
+                               rtol=0, atol=1e-12)
+    assert tuple(int(a) for a in res.policy) in optimal
+
+
+@pytest.mark.parametrize("r", [1.7e308, -1.7e308])
+def test_overflow_of_one_end_of_the_interval_stops_at_that_sweep(r):
+    # tau = 1, two absorbing states with rewards 0 and r (ref state 0): sweep 1 gives
+    # h = (0, r); sweep 2 gives W = (0, 2r) = (0, +-inf), so D = (0, +-inf): one end of
+    # the interval overflows while the other is 0; sweep 3 would make it NaN
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 0] = P[1, 0, 1] = 1.0
+    with np.errstate(all="ignore"):
+        res = pv.solvers.average_reward(pv.TabularMDP(P, np.array([[0.0], [r]])), tau=1.0,
+                                        max_iter=50)
+    assert res.iterations == 2 and not res.converged and res.error_bound == np.inf
+    assert res.message == "the bias overflowed after 2 sweeps; nothing is certified"
+
+
+def _escape(gap=None):
+    """State 0 stays with reward 0 (gain 0) or escapes to the absorbing state 1 (gain
+    -gap); without ``gap`` the escape is to gain -1 with the rewards (0, -1) only."""
+    if gap is None:
+        P = np.zeros((2, 2, 2))
+        P[0, 0, 0] = P[0, 1, 1] = 1.0
+        P[1, :, 1] = 1.0
+        return pv.TabularMDP(P, np.array([[0.0, -1.0], [-1.0, -1.0]]))
+    # a third state, transient, that leads to state 0 with reward -10: max|r_tau| = 5
+    # and, after 40 sweeps, max|W| = |W(2)| = 10 (1 - 2^-40)
+    P = np.zeros((3, 2, 3))
+    P[0, 0, 0] = P[0, 1, 1] = 1.0
+    P[1, :, 1] = 1.0
+    P[2, :, 0] = 1.0
+    R = np.array([[0.0, -10.0], [-gap, -10.0], [-10.0, -10.0]])
+    return pv.TabularMDP(P, R)
+
+
+def test_multichain_proven_by_the_greedy_policy_at_sweep_forty():
+    # every state can reach state 1, so L = min D over the reachable states never
+    # exceeds U(1) = D(1): only g*(0) >= g^pi(0) - m/tau = -2m of the greedy policy (used
+    # from sweep 40 on, and at the budget) proves g*(0) = 0 > -1 = g*(1); m = 5e-10 + ...
+    # Checks run at sweeps 10, 20, 40: the proof comes at 40, not 80 or 90, and not only
+    # at the budget
+    msg = r"g\*\(0\) >= -1\.00\d*e-09 but g\*\(1\) <= -1 \(state 1 cannot reach"
+    with pytest.raises(pv.errors.NotSupported, match=msg + r".*\[after 40 sweeps\]"):
+        pv.solvers.average_reward(_escape())
+    with pytest.raises(pv.errors.NotSupported, match=msg + r".*\[after 30 sweeps\]"):
+        pv.solvers.average_reward(_escape(), max_iter=30)
+
+
+def test_multichain_margin_at_its_boundary():
+    # _escape(gap): after 40 sweeps D(0) = 0, D(1) = -gap/2 = U(1), and the greedy policy
+    # stays in 0 (gain 0), so the rule LB(0) = tau * 0 - m > U(1) + m claims a gain gap
+    # exactly when gap > 4 m, m = 1e-9 max|r_tau| + 64 S u (max|W| + max|r_tau|)
+    # = 1e-9 * 5 + 64 * 3 * u * 15. Below it the run ends unproven at max_iter with an
+    # interval that holds both gains; above it the refusal names the two states
+    m = 1e-9 * 5 + 64 * 3 * U * (10 + 5)
+    for gap in (0.7 * 4 * m, 4 * m - 4e-14, 4 * m - 1.6e-12):
+        res = pv.solvers.average_reward(_escape(gap), tol=1e-12, max_iter=40)
+        assert not res.converged and res.iterations == 40
+        for g in (Fraction(0), -Fraction(gap)):
+            assert abs(Fraction(res.gain) - g) <= Fraction(res.error_bound)
+    for gap in (4 * m + 1e-14, 1.4 * 4 * m):
+        with pytest.raises(pv.errors.NotSupported,
+                           match=r"g\*\(0\) >= .* but g\*\(1\) <= .*\[after 40 sweeps\]"):
+            pv.solvers.average_reward(_escape(gap), tol=1e-12, max_iter=40)
+
+
+def test_multichain_rule_is_strict():
+    # the rule max LB > min U + margin at equality: planted D on two absorbing states
+    # (each its own closed class, so L = U = D), tau = 1, no policy
+    from provable.solvers.tabular.average_reward import _GainBounds, _multichain_proof
+
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 0] = P[1, 0, 1] = 1.0
+    mdp = pv.TabularMDP(P, np.array([[1.0], [0.5]]))
+    gb = _GainBounds(mdp.P_at(), 2, 1)
+    D = np.array([1.0, 0.5])
+    assert _multichain_proof(gb, D, 1.0, mdp, None, 0.5) is None
+    msg = _multichain_proof(gb, D, 1.0, mdp, None, 0.25)
+    assert msg.startswith("the optimal gain is not constant: g*(0) >= 1 but g*(1) <= 0.5")
+
+
+def test_lp_gain_tolerance_is_inclusive():
+    # two absorbing states with rewards 0 and -c: the LP's gain is max = 0 and its policy
+    # has gains (0, -c). A spread c <= 1e-7 is accepted (the bound then covers both
+    # gains); above 1e-7 the model is refused as multichain
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 0] = P[1, 0, 1] = 1.0
+    for c in (0.7e-7, 1e-7):
+        res = pv.solvers.average_reward(pv.TabularMDP(P, np.array([[0.0], [-c]])), "lp")
+        assert res.converged and res.gain == 0.0
+        for g in (Fraction(0), -Fraction(c)):
+            assert abs(Fraction(res.gain) - g) <= Fraction(res.error_bound)
+    for c in (float(np.nextafter(1e-7, 1.0)), 1.4e-7):
+        with pytest.raises(pv.errors.NotSupported, match="gain -1.*e-07 at state 1 but -?0 "):
+            pv.solvers.average_reward(pv.TabularMDP(P, np.array([[0.0], [-c]])), "lp")
+
+
+def test_lp_failure_is_reported_not_certified():
+    # HiGHS treats bounds beyond 1e20 as infinite and refuses the model: nothing is
+    # certified (RVI still solves the flip with reward 1e21: g* = 5e20)
+    P = np.zeros((2, 1, 2))
+    P[0, 0, 1] = P[1, 0, 0] = 1.0
+    mdp = pv.TabularMDP(P, np.array([[1e21], [0.0]]))
+    res = pv.solvers.average_reward(mdp, "lp")
+    assert not res.converged and res.error_bound == np.inf and np.isnan(res.gain)
+    assert np.isnan(res.bias).all() and np.isnan(res.Q).all() and res.Q.shape == (2, 1)
+    assert "HiGHS Status 2" in res.message and res.method == "average_reward/lp"
+    assert res.policy.tolist() == [0, 0]
+    rvi = pv.solvers.average_reward(mdp, tol=1e7)
+    assert rvi.converged and abs(Fraction(rvi.gain) - Fraction(5e20)) <= Fraction(rvi.error_bound)
+
+
+def test_sparse_model_is_left_untouched_and_q_uses_its_probabilities():
+    # a slowly mixing sparse model (257 sweeps, past the multichain checks at 10, 20,
+    # 40, ...): the solver's graph of P must not overwrite the model's probabilities
+    import scipy.sparse as sp
+
+    dense = pv.mdp.two_state_gadget(t_mix=10, epsilon=0.1)
+    P = dense.dense_P()
+    mdp = pv.TabularMDP(sp.csr_matrix(P.reshape(4, 2)), dense.R)
+    before = mdp.P_at().toarray().copy()
+    res = pv.solvers.average_reward(mdp, tol=1e-12)
+    assert res.converged and res.iterations > 40
+    np.testing.assert_array_equal(mdp.P_at().toarray(), before)
+    # g* = 1/2 (state 1 returns to 0 w.p. 1/10 under action 0, 3/20 under action 1)
+    assert abs(Fraction(res.gain) - Fraction(1, 2)) <= Fraction(res.error_bound)
+    np.testing.assert_allclose(res.Q, dense.R + P @ res.bias - res.gain, rtol=0, atol=1e-9)
+    assert res.policy[1] == 0
+
+
+def test_stored_zeros_count_as_transitions_for_the_multichain_proof():
+    # state 0 picks the absorbing state 1 (gain 1) or 2 (gain 0). Stored without zeros the
+    # model is proven multichain; with a stored 0 from state 2 to state 1 the solver's
+    # reachability graph (P's pattern) lets state 2 reach the better gain, so nothing is
+    # claimed: the run ends at max_iter with an interval that holds both gains
+    import scipy.sparse as sp
+
+    rows, cols = [0, 1, 2, 3, 4, 5], [1, 2, 1, 1, 2, 2]
+    R = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    plain = sp.csr_matrix((np.ones(6), (rows, cols)), shape=(6, 3))
+    with pytest.raises(pv.errors.NotSupported, match=r"\[after 10 sweeps\]"):
+        pv.solvers.average_reward(pv.TabularMDP(plain, R), max_iter=200)
+    stored = sp.csr_matrix((np.r_[np.ones(6), 0.0], (rows + [5], cols + [1])), shape=(6, 3))
+    assert stored.nnz == 7
+    res = pv.solvers.average_reward(pv.TabularMDP(stored, R), max_iter=200)
+    assert not res.converged and res.iterations == 200
+    for g in (Fraction(0), Fraction(1)):
+        assert abs(Fraction(res.gain) - g) <= Fraction(res.error_bound)
+
+
+def _lp_bound_of(mdp, res) -> float:
+    """The LP's certificate recomputed from its returned gain and bias: Odoni's interval
+    [min D, max D], D = max_a (r + P h) - h, around the gain, its rounding allowance
+    (w = S, dense) and the gain's own rounding 4 u |g|."""
+    h, g = res.bias, res.gain
+    D = (mdp.R.ravel() + mdp.P_at() @ h).reshape(mdp.S, mdp.A).max(axis=1) - h
+    lo, hi = float(D.min()), float(D.max())
+    return (max(hi - g, g - lo, 0.0) + odoni_slack(mdp.S, h, float(np.abs(mdp.R).max()), lo, hi)
+            + 4 * U * abs(g))
+
+
+def test_lp_policy_on_a_visited_state_is_the_occupancy_action():
+    # state 0 stays (reward -1/4, optimal: g* = -1/4) or moves to state 1 (-1/2), which
+    # comes back (-1/4): the cycle's gain is -3/8. The LP's bias h(1) is only bounded,
+    # 0 <= h(1) <= 1/4 with h(0) = 0; HiGHS returns h(1) = 1/4, where moving ties with
+    # staying in Q (both -1/4 + h(0) = -1/2 + h(1)). The occupancy visits (0, stay) only:
+    # the policy follows it there (greedy, lowest index, would pick the cycle), and is
+    # Q-greedy on the unvisited state 1
+    P = np.zeros((2, 2, 2))
+    P[0, 0, 1] = P[0, 1, 0] = 1.0
+    P[1, :, 0] = 1.0
+    mdp = pv.TabularMDP(P, np.array([[-0.5, -0.25], [-0.25, -0.25]]), layout="sas")
+    g_star, optimal = _optimal_gain(mdp)
+    assert g_star == Fraction(-1, 4) and optimal == {(1, 0), (1, 1)}
+    res = pv.solvers.average_reward(mdp, "lp")
+    assert res.converged and res.gain == -0.25 and tuple(res.policy) in optimal
+    assert res.occupancy.tolist() == [[0.0, 1.0], [0.0, 0.0]]
+    assert abs(Fraction(res.gain) - g_star) <= Fraction(res.error_bound)
+    # the certificate is Odoni's interval of the returned bias: with h = (0, 1/4),
+    # D = (-1/4, -1/2) and the half-width g - min D = 1/4 (loose: the gain is exact)
+    assert res.error_bound == _lp_bound_of(mdp, res)
+    if res.bias[1] == 0.25:
+        slack = 6 * U * (0.25 + 0.5 + 0.5 + 0.25) + 4 * U * 0.75
+        assert res.error_bound == 0.25 + slack + 4 * U * 0.25
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lp_certificate_is_the_odoni_interval_of_its_bias(seed):
+    # rewards in [-1, 0) and [-1/2, ...): the largest |r| is a negative reward below 1,
+    # the gain negative; the certificate holds the exact gain and is Odoni's interval
+    mdp = _irreducible(seed, scale=0.5)
+    mdp = pv.TabularMDP(mdp.dense_P(), mdp.R - 0.5)
+    g_star, _ = _optimal_gain(mdp)
+    res = pv.solvers.average_reward(mdp, "lp")
+    assert res.converged and res.gain < 0 and abs(Fraction(res.gain) - g_star) <= Fraction(
+        res.error_bound) <= 1e-12
+    assert res.error_bound == _lp_bound_of(mdp, res)
+
+
+def test_certified_half_width_may_equal_tol():
+    # one absorbing state with reward 1e6: the interval is the point tau * 1e6 after one
+    # sweep, so the certified half-width is the rounding allowance alone (w = 1, h = 0,
+    # lo = hi = max|r_tau| = 5e5, over tau); a tol equal to it is met, one ulp less not
+    P = np.ones((1, 1, 1))
+    mdp = pv.TabularMDP(P, np.array([[1e6]]))
+    bound = odoni_slack(1, np.zeros(1), 5e5, 5e5, 5e5) / 0.5
+    assert bound == (5 * U * (5e5 + 5e5 + 5e5) + 4 * U * 1e6) / 0.5
+    res = pv.solvers.average_reward(mdp, tol=bound)
+    assert res.converged and res.iterations == 1 and res.error_bound == bound
+    assert res.gain == 1e6
+    res = pv.solvers.average_reward(mdp, tol=float(np.nextafter(bound, 0.0)))
+    assert not res.converged and res.error_bound == bound
+    assert "below what float64 can certify" in res.message

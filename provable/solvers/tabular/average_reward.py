@@ -36,7 +36,7 @@ _U = float(np.finfo(float).eps)
 
 def _width(mdp: TabularMDP, P2: Any) -> int:
     """Terms in the widest dot product ``P_{s,a} h``."""
-    return int(np.diff(sp.csr_matrix(P2).indptr).max(initial=1)) if mdp.sparse else mdp.S
+    return int(np.diff(P2.indptr).max()) if mdp.sparse else mdp.S
 
 
 def _check_gain_constant(mdp: TabularMDP, policy: np.ndarray, g: float, tol: float,
@@ -67,18 +67,15 @@ class _GainBounds:
     def __init__(self, P2: Any, S: int, A: int) -> None:
         from provable.backends import _numba_kernels as k
 
-        G = sp.csr_matrix(P2, copy=True)
+        G = sp.csr_matrix(P2)
         G.data = np.ones_like(G.data)
         rows = np.repeat(np.arange(S), A)
-        G = sp.csr_matrix((G.data, G.indices, G.indptr), shape=(S * A, S))
         G = (sp.csr_matrix((np.ones(S * A), (np.arange(S * A), rows)), shape=(S * A, S)).T @ G)
-        G = G.tocsr()
         n, labels = connected_components(G, directed=True, connection="strong")
         coo = G.tocoo()
         cross = labels[coo.row] != labels[coo.col]
         C = sp.csr_matrix((np.ones(int(cross.sum())), (labels[coo.row[cross]],
                                                          labels[coo.col[cross]])), shape=(n, n))
-        C.sum_duplicates()
         self.n, self.labels = n, labels
         self.indptr = C.indptr.astype(np.int64)
         self.indices = C.indices.astype(np.int64)
@@ -96,9 +93,8 @@ class _GainBounds:
         return out_min[self.labels], out_max[self.labels]
 
 
-def _multichain_proof(bounds: _GainBounds, D: np.ndarray, scale: float, tau: float,
-                      avg: TabularMDP, policy: np.ndarray | None, margin: float
-                      ) -> str | None:
+def _multichain_proof(bounds: _GainBounds, D: np.ndarray, tau: float, avg: TabularMDP,
+                      policy: np.ndarray | None, margin: float) -> str | None:
     """A message proving that the optimal gain differs between two states, or None."""
     L, U = bounds.bounds(D)
     LB = L
@@ -214,7 +210,7 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
                     gb = _GainBounds(P2, S, A)
                 scale = float(np.abs(W).max()) + rmax
                 margin = 1e-9 * max(rmax, abs(lo), abs(hi)) + 64 * S * _U * scale
-                proof = _multichain_proof(gb, D, scale, tau, avg,
+                proof = _multichain_proof(gb, D, tau, avg,
                                           pi_k if it >= 40 or it == max_iter else None, margin)
                 if proof:
                     raise NotSupported(f"average_reward(method='rvi'): {proof} [after {it} "
