@@ -29,7 +29,7 @@ def _up(x: float) -> float:
 def _width(mdp: TabularMDP) -> int:
     """Terms in the widest dot product of a sweep (stored entries of the widest row)."""
     if mdp.sparse:
-        return int(np.diff(mdp.P.indptr).max(initial=1))
+        return int(np.diff(mdp.P.indptr).max())
     return mdp.S
 
 
@@ -221,10 +221,7 @@ def rounding_slack(mdp: TabularMDP, V: np.ndarray, gamma: float) -> float:
     """Upper bound on the floating-point error of a Bellman fixed point, propagated by
     the contraction: ``(w + 4) u (max|V| + max|r|) / (1 - gamma)`` with ``w`` the widest
     row of P (Higham's dot-product bound)."""
-    if mdp.sparse:
-        w = int(np.diff(mdp.P.indptr).max())
-    else:
-        w = mdp.S
+    w = _width(mdp)
     scale = float(np.abs(V).max(initial=0.0) + np.abs(mdp.R).max(initial=0.0))
     return (w + 4) * _U * scale / max(1.0 - gamma, 1e-300)
 
@@ -290,11 +287,7 @@ def policy_matrix(mdp: TabularMDP, policy: Any, h: int = 0) -> tuple[Any, np.nda
     r_pi = (pi * mdp.R_at(h)).sum(axis=1)
     rows = np.repeat(np.arange(S), A)
     Pi = sp.csr_matrix((pi.ravel(), (rows, np.arange(S * A))), shape=(S, S * A))
-    P2 = mdp.P_at(h)
-    P_pi = Pi @ P2
-    if not mdp.sparse:
-        P_pi = np.asarray(P_pi)
-    return P_pi, r_pi
+    return Pi @ mdp.P_at(h), r_pi
 
 
 # above this many unknowns a sparse LU of a random transition structure fills in
@@ -311,7 +304,6 @@ def _solve(M: Any, b: np.ndarray) -> np.ndarray:
         return np.linalg.solve(M, b)
     n = M.shape[0]
     if n >= _SPARSE_ITERATIVE_MIN:
-        M = sp.csr_matrix(M)
         absM = abs(M)
         x = np.zeros(n)
         for _ in range(3):  # GMRES, then refinement on the true residual
@@ -472,5 +464,5 @@ def occupancy(mdp: TabularMDP, policy: Any, initial: Any = None) -> np.ndarray:
         return mu[:, None] * pi
     I = sp.identity(S, format="csr") if mdp.sparse else np.eye(S)
     M = (I - mdp.gamma * P_pi)
-    d_s = (1 - mdp.gamma) * _solve(M.T if not sp.issparse(M) else M.T.tocsr(), rho)
+    d_s = (1 - mdp.gamma) * _solve(M.T, rho)
     return d_s[:, None] * pi

@@ -228,6 +228,9 @@ def test_rounding_slack_formula():
     sparse = pv.TabularMDP(Ps, np.array([[0.5, -4.0], [0, 0], [0, 0]]), gamma=0.5)
     assert rs(sparse, np.zeros(3), 0.5) == pytest.approx((3 + 4) * eps * 4 / 0.5, rel=1e-12, abs=0)
     assert rs(dense, np.zeros(2), 1.0) == pytest.approx((2 + 4) * eps * 2 / 1e-300, rel=1e-12, abs=0)
+    small = pv.TabularMDP(P, R / 8, gamma=0.75)  # max |r| = 1/4 and V = 0: scale 1/4
+    assert rs(small, np.zeros(2), 0.75) == pytest.approx((2 + 4) * eps * 0.25 / 0.25, rel=1e-12,
+                                                         abs=0)
 
 
 def test_time_varying_models_use_step_zero_by_default():
@@ -284,3 +287,271 @@ def test_large_stationary_solve_refuses_a_nan_answer(monkeypatch):
     monkeypatch.setattr(_common, "_solve", lambda M, b: np.full(b.shape, np.nan))
     with pytest.raises(pv.errors.InvalidModel, match="not found to 1e-12"):
         _common._stationary_distribution(mdp.P)
+
+
+# --- the Bellman certificate's fields, its policy bound and the contraction modulus ---
+
+_U = 2.0 ** -53  # unit roundoff of float64
+
+
+def _self_loops(R, gamma=0.5):
+    """Every action of every state loops back to it, so V*(s) = max_a R[s, a] / (1 - gamma)
+    and V^pi(s) = R[s, pi(s)] / (1 - gamma) (exact in floats for gamma = 1/2)."""
+    S, A = R.shape
+    P = np.zeros((S, A, S))
+    P[np.arange(S), :, np.arange(S)] = 1.0
+    return pv.TabularMDP(P, R, gamma=gamma)
+
+
+_R3 = np.array([[3.0, 1.0], [2.0, 2.5], [-1.0, 0.0]])  # V* = (6, 5, 0), S != A
+
+
+def test_certificate_fields_at_a_planted_fixed_point():
+    mdp = _self_loops(_R3)
+    cert = _common.bellman_certificate(mdp, np.array([6.0, 5.0, 0.0]))
+    np.testing.assert_array_equal(cert.Q, [[6.0, 4.0], [4.5, 5.0], [-1.0, 0.0]])
+    np.testing.assert_array_equal(cert.TV, [6.0, 5.0, 0.0])
+    assert cert.finite and cert.residual == 0.0
+    assert 0.5 <= cert.modulus <= 0.5 * (1 + 16 * _U)
+    # with no residual the whole bound is rounding: floor = E / (1 - kappa), tight
+    assert 0 < cert.floor == cert.rounding / (1 - cert.modulus)
+    assert cert.floor <= cert.bound <= cert.floor * (1 + 16 * _U)
+    assert cert.floor <= 20 * _U * 6 / 0.5  # E is a few u times the largest |V|, |r|
+
+
+def test_certificate_fields_off_the_fixed_point():
+    mdp = _self_loops(_R3)
+    V = np.array([2.0, 5.0, 0.0])           # TV = (4, 5, 0): residual 2 at state 0
+    cert = _common.bellman_certificate(mdp, V)
+    np.testing.assert_array_equal(cert.TV, [4.0, 5.0, 0.0])
+    assert 2.0 <= cert.residual <= 2.0 * (1 + 4 * _U)
+    # |V - V*| = 4 = residual / (1 - gamma): the bound is tight up to its rounding
+    assert 4.0 <= cert.residual / (1 - cert.modulus) + cert.floor <= cert.bound
+    assert cert.bound <= 4.0 * (1 + 1e-14) + 2 * cert.floor
+    assert cert.floor < 1e-13
+
+
+def test_certificate_of_a_non_finite_vector_is_infinite():
+    mdp = _self_loops(_R3)
+    cert = _common.bellman_certificate(mdp, np.array([np.inf, 0.0, 0.0]))
+    assert not cert.finite
+    assert cert.bound == cert.floor == cert.policy_bound(np.zeros(3, dtype=int)) == np.inf
+    assert cert.TV.shape == (3,) and np.isnan(cert.TV).all()
+
+
+def _loss(R, policy):
+    """max_s V*(s) - V^pi(s) of the self-loop model with gamma = 1/2, exactly."""
+    return max((F(max(row)) - F(row[a])) * 2 for row, a in zip(R.tolist(), policy))
+
+
+@pytest.mark.parametrize("policy", [(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)])
+def test_policy_bound_is_sound_and_tight(policy):
+    """At V = V* the loss is all in ||T_pi V - V|| / (1 - gamma); at V = V^pi it is all in
+    ||V - V*||. Both ways the policy bound is the true loss up to rounding."""
+    mdp = _self_loops(_R3)
+    pol = np.array(policy)
+    L = _loss(_R3, policy)
+    for V in (np.array([6.0, 5.0, 0.0]), 2 * _R3[np.arange(3), pol]):
+        cert = _common.bellman_certificate(mdp, V)
+        pb = cert.policy_bound(pol)
+        assert L <= F(pb) <= L * (1 + F(1, 10**12)) + 3 * F(cert.floor), (V, pb, L)
+
+
+def test_policy_bound_covers_a_loss_that_only_rounding_sees():
+    """V = V* = 2^30 and the policy's action pays 2^-24 less, which the float backup
+    cannot see (r + V / 2 rounds to V): the true loss 2^-23 lies in the rounding terms."""
+    r0, r1 = 2.0 ** 29, 2.0 ** 29 - 2.0 ** -24
+    mdp = pv.TabularMDP(np.ones((1, 2, 1)), np.array([[r0, r1]]), gamma=0.5)
+    cert = _common.bellman_certificate(mdp, np.array([2.0 ** 30]))
+    assert cert.Q[0, 1] == cert.Q[0, 0] == 2.0 ** 30 and cert.residual == 0.0
+    loss = (F(r0) - F(r1)) * 2
+    assert loss == F(2) ** -23 <= F(cert.policy_bound(np.array([1])))
+    assert cert.policy_bound(np.array([1])) <= 4 * cert.floor * (1 + 1e-12)
+
+
+def test_contraction_modulus_bounds_the_largest_row_sum():
+    P = np.zeros((3, 2, 3))
+    P[:, :, :] = [0.5, 0.25, 0.25]
+    P[0, 0] = [0.5, 0.25, 0.25 - 5e-10]     # row 0 sums to 1 - 5e-10
+    P[2, 1] = [0.5, 0.25, 0.25 + 5e-10]     # row 2 * 2 + 1 = 5 sums to 1 + 5e-10
+    top = sum(F(float(p)) for p in P[2, 1])
+    assert top == max(sum(F(float(p)) for p in P[s, a]) for s in range(3) for a in range(2))
+    R = np.zeros((3, 2))
+    rho, grho, row = _common.contraction_modulus(pv.TabularMDP(P, R, gamma=0.5))
+    assert row == 5
+    assert top <= F(rho) <= top * (1 + 16 * F(_U))
+    assert top / 2 <= F(grho) <= F(rho) / 2 * (1 + 4 * F(_U))
+    rho_a, grho_a, row_a = _common.contraction_modulus(pv.TabularMDP(P, R))  # average: 1
+    assert (rho_a, row_a) == (rho, 5)
+    assert top <= F(rho) <= F(grho_a) <= F(rho) * (1 + 4 * F(_U))
+
+
+def test_contraction_modulus_counts_the_widest_sparse_row():
+    """A row of 128 stored entries whose float sum (numpy's pairwise order) is 1.0 while
+    its exact sum is 1 + 7.4375 u: 119 terms of u / 16, each lost against a partial sum
+    1/16. Only the widest row's gamma_128 covers that; a one-term bound would not."""
+    S = 128
+    row = np.array([0.5] + [1 / 16] * 8 + [2.0 ** -57] * (S - 9))
+    exact = sum(F(float(p)) for p in row)
+    assert exact == 1 + F(119, 16) * F(_U)
+    P = sp.lil_matrix((S, S))
+    P[0, :] = row
+    P.setdiag(np.r_[row[0], np.ones(S - 1)])
+    mdp = pv.TabularMDP(sp.csr_matrix(P), np.zeros((S, 1)), gamma=0.5)
+    assert _common._width(mdp) == S
+    assert np.asarray(mdp.P_at().sum(axis=1)).ravel()[0] == 1.0  # the planted loss
+    rho, grho, r = _common.contraction_modulus(mdp)
+    assert r == 0 and exact <= F(rho) <= 1 + (S + 8) * F(_U)
+
+
+# --- the argument checks of the solvers: what they accept, and the messages users read ---
+
+def test_check_start_vector():
+    V0 = [1, 2.5, -3]
+    V = _common.check_start_vector("V0", V0, 3)
+    assert V.dtype == np.float64 and V.tolist() == [1.0, 2.5, -3.0]
+    arr = np.array([1.0, 2.0, 3.0])
+    out = _common.check_start_vector("V0", arr, 3)
+    out[0] = 7.0
+    assert arr[0] == 1.0                     # a copy
+    with pytest.raises(pv.errors.InvalidArgument,
+                       match=r"^V0='abc', expected 3 finite numbers \(could not convert"):
+        _common.check_start_vector("V0", "abc", 3)
+    with pytest.raises(pv.errors.InvalidArgument, match=r"^terminal has shape \(2,\), "
+                       r"expected \(3,\)$"):
+        _common.check_start_vector("terminal", [1.0, 2.0], 3)
+    with pytest.raises(pv.errors.InvalidArgument, match=r"^V0\[1\]=nan, expected a finite"):
+        _common.check_start_vector("V0", [0.0, np.nan, np.inf], 3)
+    with pytest.raises(pv.errors.InvalidArgument, match=r"^V0\[2\]=-inf, expected a finite"):
+        _common.check_start_vector("V0", [0.0, 1.0, -np.inf], 3)
+
+
+def test_check_flag():
+    assert _common.check_flag("gauss_seidel", True) is True
+    assert _common.check_flag("gauss_seidel", np.False_) is False
+    for bad, name in (("yes", "str"), (1, "int"), (None, "NoneType")):
+        with pytest.raises(pv.errors.InvalidType, match=rf"^gauss_seidel={bad!r} has type "
+                           rf"{name}, expected True or False$"):
+            _common.check_flag("gauss_seidel", bad)
+
+
+def test_check_policy_vector():
+    check = _common.check_policy_vector
+    for ok in ([0, 1, 1], np.array([1, 0, 1], dtype=np.int8), [0.0, 1.0, 0.0]):
+        out = check("policy0", ok, 3, 2)
+        assert out.dtype == np.int64 and out.tolist() == [int(a) for a in ok]
+    refusals = [
+        ([[1], [1, 2]], r"^policy0=\[\[1\], \[1, 2\]\], expected \(3,\) integer actions \("),
+        ([0, 1], r"^policy0=\[0, 1\] has shape \(2,\), expected \(3,\) integer actions "
+                 r"in \[0, 1\]$"),
+        ([True, False, True], r"^policy0 has dtype bool, expected \(3,\) integer actions "
+                              r"in \[0, 1\]$"),
+        (["0", "1", "1"], r"^policy0 has dtype <U1, expected"),
+        ([0.0, 1.0, 0.5], r"^policy0\[2\]=.*0\.5\)?, expected an integer action in \[0, 1\]$"),
+        ([0.0, np.nan, 1.5], r"^policy0\[1\]=.*nan"),
+        ([0.0, 1.0, np.inf], r"^policy0\[2\]=.*inf"),
+        ([0, 1, 2], r"^policy0\[2\]=.*2\)?, expected an integer action in \[0, 1\]$"),
+        ([0, -1, 0], r"^policy0\[1\]=.*-1\)?, expected"),
+        ([0.0, 2.0, -1.0], r"^policy0\[1\]=.*2\.0\)?, expected"),
+    ]
+    for bad, msg in refusals:
+        with pytest.raises(pv.errors.InvalidArgument, match=msg):
+            check("policy0", bad, 3, 2)
+
+
+def test_short_cuts_long_reprs_at_60_characters():
+    s58, s59 = "x" * 58, "x" * 59           # reprs of 60 and 61 characters
+    assert _common._short(s58) == repr(s58)
+    assert _common._short(s59) == repr(s59)[:60] + "..."
+    assert _common._short(s59, 61) == repr(s59)
+    with pytest.raises(pv.errors.InvalidType, match=r"=" + repr(s59)[:60] + r"\.\.\. has type"):
+        _common.check_flag("flag", s59)
+
+
+def test_q_from_v_and_policies_accept_lists_and_return_fresh_float_arrays():
+    mdp = _self_loops(_R3)
+    np.testing.assert_array_equal(_common.q_from_v(mdp, [6, 5, 0]),
+                                  [[6.0, 4.0], [4.5, 5.0], [-1.0, 0.0]])
+    probs = np.array([[1, 0], [0, 1], [1, 0]])
+    pi = _common.as_stochastic_policy(mdp, probs)
+    assert pi.dtype == np.float64 and pi.tolist() == probs.tolist()
+    pi[0, 0] = 0.5
+    assert probs[0, 0] == 1                  # the caller's array is not touched
+
+
+def test_bellman_certificate_refuses_other_criteria_and_shapes():
+    P = np.zeros((3, 2, 3))
+    P[np.arange(3), :, np.arange(3)] = 1.0
+    for mdp, crit in ((pv.TabularMDP(P, _R3), "average"),
+                      (pv.TabularMDP(P, _R3, horizon=2), "finite_horizon")):
+        with pytest.raises(pv.errors.InvalidModel, match=r"^bellman_certificate needs a "
+                           rf"discounted MDP; this one is {crit}$"):
+            _common.bellman_certificate(mdp, np.zeros(3))
+    with pytest.raises(pv.errors.InvalidArgument, match=r"^V has shape \(2,\), expected \(3,\)$"):
+        _common.bellman_certificate(_self_loops(_R3), [0.0, 1.0])
+    cert = _common.bellman_certificate(_self_loops(_R3), [6, 5, 0])   # a list of ints
+    assert cert.V.dtype == np.float64 and cert.residual == 0.0
+
+
+def test_sparse_models_are_solved_sparse(monkeypatch):
+    """evaluate_policy and occupancy of a sparse model use sparse LU (GMRES from 1000
+    states), never a dense S x S solve; the answers are the by-hand ones."""
+    P, R = _two_state()
+    mdp = pv.TabularMDP(sp.csr_matrix(P.reshape(4, 2)), R, gamma=0.5)
+
+    def no_dense(*a, **k):
+        raise AssertionError("dense solve of a sparse model")
+
+    monkeypatch.setattr(np.linalg, "solve", no_dense)
+    np.testing.assert_allclose(pv.solvers.evaluate_policy(mdp, [1, 0]), [4 / 3, 8 / 3],
+                               rtol=1e-15)
+    # 0 -> 1 -> 0 from state 0: d = (1 - g) (1, g, g^2, ...) split by parity: (2/3, 1/3)
+    d = pv.solvers.occupancy(mdp, [1, 0], initial=[1.0, 0.0])
+    np.testing.assert_allclose(d, [[0.0, 2 / 3], [1 / 3, 0.0]], rtol=1e-15, atol=0)
+
+
+def test_large_sparse_solve_of_negative_rewards(monkeypatch):
+    """Constant reward -1 on a row-stochastic chain: V = -1 / (1 - gamma) = -10 in every
+    state, by GMRES from exactly 1000 unknowns. Its acceptance test compares |residual|
+    (the residual b - M 0 = b is all negative at the start)."""
+    mdp, _ = _doubly_stochastic(1000, seed=2)
+    neg = pv.TabularMDP(mdp.P, -np.ones((1000, 1)), gamma=0.9)
+
+    def no_lu(*a, **k):
+        raise AssertionError("sparse LU at 1000 unknowns")
+
+    monkeypatch.setattr(spla, "spsolve", no_lu)
+    V = pv.solvers.evaluate_policy(neg, np.zeros(1000, dtype=int))
+    assert np.abs(V + 10).max() <= 1e-13
+
+
+@pytest.mark.parametrize("neg,refused", [(-0.7e-12, False), (-1.5e-12, True)])
+def test_large_stationary_solve_checks_the_sign_of_the_answer(neg, refused):
+    """Every row of P equal to mu (so mu P = mu, and the bordered system has mu as its
+    only solution) with one entry of mu planted negative: -0.7e-12 passes as rounding
+    noise, -1.5e-12 is refused (the rule is min(mu) >= -1e-12)."""
+    m = 1000
+    mu = np.full(m, 1.0 / m)
+    mu[1] = neg
+    mu[0] = 1.0 - mu[1:].sum()
+    P = sp.csr_matrix(np.tile(mu, (m, 1)))
+    if refused:
+        with pytest.raises(pv.errors.InvalidModel, match=r"balance residual .*, min -1.5e-12\)"):
+            _common._stationary_distribution(P)
+    else:
+        out = _common._stationary_distribution(P)
+        assert np.abs(out - mu).max() <= 1e-13 and out[1] < 0
+
+
+def test_policy_bound_is_tight_to_a_few_units_of_roundoff():
+    """gamma = 1/32, r = (7, -3.5), V the float nearest V* = 224/31, and the policy takes
+    the worse action: the true loss is (7 + 3.5) / (1 - 1/32) = 336/31, and the bound's
+    whole slack (E, kappa rounded up, the (1 + 2u) and (1 + 4u) factors) is under 8 u of
+    it; a bound 8 u smaller would not be sound here."""
+    g = 1 / 32
+    mdp = pv.TabularMDP(np.ones((1, 2, 1)), np.array([[7.0, -3.5]]), gamma=g)
+    cert = _common.bellman_certificate(mdp, np.array([float(F(224, 31))]))
+    loss = (F(7) - F(-3.5)) / (1 - F(g))
+    assert loss == F(336, 31)
+    pb = F(cert.policy_bound(np.array([1])))
+    assert loss <= pb <= loss * (1 + 8 * F(_U))
