@@ -1,6 +1,21 @@
 """Learning in games: (optimistic) Hedge self-play on matrix games, duality gaps, Nash
-mirror prox on regularised preference games and self-play preference optimisation."""
+mirror prox on regularised preference games, self-play preference optimisation, and
+extensive-form games (Kuhn poker, exact exploitability, LocalOMD)."""
 
+from provable.learners.games._efg import (
+    KUHN_VALUE,
+    ExtensiveFormGame,
+    LocalOMDResult,
+    balanced_policy,
+    best_response_value,
+    exploitability,
+    kuhn_poker,
+    local_omd,
+    plan_to_policy,
+    realization_plan,
+    sequence_form_lp,
+    uniform_policy,
+)
 from provable.learners.games._matrix import (
     GAME_METHODS,
     GameResult,
@@ -31,4 +46,16 @@ __all__ = [
     "random_preference_matrix",
     "regularized_nash",
     "spo_selfplay",
+    "KUHN_VALUE",
+    "ExtensiveFormGame",
+    "LocalOMDResult",
+    "balanced_policy",
+    "best_response_value",
+    "exploitability",
+    "kuhn_poker",
+    "local_omd",
+    "plan_to_policy",
+    "realization_plan",
+    "sequence_form_lp",
+    "uniform_policy",
 ]
