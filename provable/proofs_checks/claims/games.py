@@ -345,8 +345,8 @@ def _self_play(params: dict, seed: int) -> Verdict:
            "exact exploitability has slope <= -1/2 + 0.1 in T (the theorem bounds a "
            "high-probability quantile for every confidence level, and exploitability is "
            "bounded, so the expectation obeys the same O~(T^{-1/2}); the 0.9-quantile's fit "
-           "is kept in the data: its jackknife interval over 32 seeds was 0.3 to 0.6 wide, "
-           "too wide to judge); the sequence-form LP value equals -1/18. Kuhn poker is a "
+           "is kept in the data: its jackknife interval over 32 seeds was between 0.05 and 0.6 "
+           "wide across four runner seeds, inconclusive on two of them); the sequence-form LP value equals -1/18. Kuhn poker is a "
            "fixed instance (no worst-case family is known for this setting), but with "
            "sampled trajectories even a fixed game cannot be solved faster than 1/sqrt(T) "
            "in general, so stalling or slower variants show. Control: the last iterate of "
@@ -374,7 +374,8 @@ def _self_play(params: dict, seed: int) -> Verdict:
                {"omd": {"lr_power": 0.75}}),
         Mutant("last_iterate", "the current policies reported instead of the average: "
                "mirror descent's regret bound says nothing about the last iterate, which "
-               "keeps fluctuating with the sampling noise (measured slope about -0.06)",
+               "keeps fluctuating with the sampling noise (measured slope -0.02 at the quick "
+               "budget)",
                {"output": "last"}),
         Mutant("constant_rate", "a constant rate 1 instead of the decreasing adaptive rates: "
                "the worst-case regret bound is lost, but on Kuhn poker the average of the "
