@@ -33,14 +33,17 @@ def rates() -> list[Rate]:
              convention="duality gap of the averaged policy after T iterations",
              note="The 'previous O(T^{-1/2}) result' quoted in the same abstract "
                   "(non-optimistic mirror descent / Hedge self-play); constants hidden."),
-        Rate("efg_local_omd.gap", 1 / sp.sqrt(T), kind="upper", quantity="convergence",
+        Rate("efg_local_omd.gap", 1 / sp.sqrt(T), notation="Otilde", kind="upper",
+             quantity="convergence",
              setting="game", algorithm="local adaptive OMD (fixed sampling)", main_var="T",
              variables=[variable("T", "number of episodes")],
              citation=seed("Local and adaptive mirror descents in extensive-form games",
                            (F2,),
                            "We show that this approach guarantees a convergence rate of "
                            "mathcal{O}(T^{-1/2}) with high probability",
-                           authors="Fiegel, Ménard, Kozuno, Valko, Perchet", year=2023),
+                           authors="Fiegel, Ménard, Kozuno, Munos, Perchet, Valko", year=2023,
+                           arxiv="2309.00656",
+                           restored="a convergence rate of Õ(T^{-1/2}) with high probability"),
              convention="exploitability after T episodes of trajectory feedback, zero-sum "
                         "imperfect-information game",
              note="High probability; game-size dependence hidden."),

@@ -12,10 +12,10 @@ def rates() -> list[Rate]:
     T, K, d, H, delta, eps, N_E = syms("T K d H delta epsilon N_E")
     episodes = variable("K", "number of episodes")
     liu = dict(title="Towards Optimal Regret in Adversarial Linear MDPs with Bandit Feedback",
-               files=(F2,), authors="Liu, Wei, Zimmert", year=2024)
+               files=(F2,), authors="Liu, Wei, Zimmert", year=2024, arxiv="2310.11550")
     sherman = dict(title="Improved Regret for Efficient Online Reinforcement Learning with "
                          "Linear Function Approximation", files=(F2,),
-                   authors="Sherman, Cohen, Koren", year=2023)
+                   authors="Sherman, Koren, Mansour", year=2023, arxiv="2301.13087")
     adv = ("adversarial losses, bandit feedback, unknown transitions; K episodes; "
            "d and H dependence hidden")
 
@@ -60,7 +60,7 @@ def rates() -> list[Rate]:
                  "policy optimisation with a simulator", sherman,
                  "prove it obtains state-of-the-art regret of widetilde O (K^{2/3})",
                  note="With access to a simulator of the environment."),
-        Rate("demo_reg.linear", 1 / (eps ** 2 * N_E), kind="upper",
+        Rate("demo_reg.linear", 1 / (eps ** 2 * N_E), notation="Otilde", kind="upper",
              quantity="sample complexity", setting="linear MDP",
              algorithm="demonstration-regularised RL", main_var="epsilon",
              variables=[variable("N_E", "number of expert demonstrations", lower=1.0,
@@ -69,7 +69,9 @@ def rates() -> list[Rate]:
                            "mathcal{O}(Poly(d,H)/(varepsilon^2 N^{E})) in linear Markov "
                            "decision processes",
                            authors="Tiapkin, Belomestny, Calandriello, Moulines, Naumov, "
-                                   "Perrault, Valko, Ménard", year=2023),
+                                   "Perrault, Valko, Ménard", year=2023, arxiv="2310.17303",
+                           restored="Õ(Poly(d,H)/(ε² N^E)) in linear Markov decision "
+                                    "processes"),
              convention="linear MDP of dimension d, horizon H",
              note="The Poly(d, H) factor is not specified in the abstract and is omitted."),
     ]

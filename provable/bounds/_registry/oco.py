@@ -49,7 +49,7 @@ def rates() -> list[Rate]:
                            "Adversarial Online Convex Optimization", (F2,),
                            "For convex and smooth functions, we obtain the same "
                            "O(sigma_{1:T^2}+Sigma_{1:T^2}) regret bound",
-                           authors="Chen, Tu, Zhao, Zhang", year=2023,
+                           authors="Chen, Tu, Zhao, Zhang", year=2023, arxiv="2302.04552",
                            restored="O(√σ²_{1:T} + √Σ²_{1:T})"),
              convention="expected regret; sigma2 = sum_t sigma_t^2, Sigma2 = sum_t "
                         "sup_x ||grad F_t(x) - grad F_{t-1}(x)||^2",

@@ -12,7 +12,7 @@ def rates() -> list[Rate]:
                 "Against the best (in hindsight) unconstrained combination of ell predictors, "
                 "we obtain a competitive ratio of O(ell^2), and show that this is best "
                 "possible.",
-                authors="Antoniadis, Coester, Eliáš, Polak, Simon", year=2023)
+                authors="Antoniadis, Coester, Eliáš, Polak, Simon", year=2023, arxiv="2304.01781")
     preds = variable("ell", "number of predictors combined", lower=1.0, lower_open=False,
                      typical=8.0, latex=r"\ell")
     conv = "metrical task systems; benchmark: best dynamic combination of the predictors"

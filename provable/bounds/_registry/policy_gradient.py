@@ -15,32 +15,39 @@ def rates() -> list[Rate]:
                   "Distribution Shift", "Agarwal, Kakade, Lee, Mahajan", 2021, "1908.00261")
     fat = dict(title="Stochastic Policy Gradient Methods: Improved Sample Complexity for "
                      "Fisher-non-degenerate Policies", files=(F3,),
-               authors="Fatkhullin, Barakat, Kireeva, He", year=2023)
+               authors="Fatkhullin, Barakat, Kireeva, He", year=2023, arxiv="2302.01734")
     pg_conv = ("Fisher-non-degenerate parameterised policies; samples (trajectories) for a "
                "global epsilon-optimal policy")
     pg_note = "Dependence on 1/(1-gamma) and on the Fisher non-degeneracy constant hidden."
-    apg = dict(title="Adaptive Policy Learning to Additional Tasks", files=(F1,))
+    apg = dict(title="Adaptive Policy Learning to Additional Tasks", files=(F1,),
+               authors="Hao, Lu, Liang, Zhou, Mou", year=2023, arxiv="2305.15193")
     apg_text = ("This paper provides theoretical analysis which guarantees the "
                     "convergence rate and sample complexity of O(1/T) and O(1/epsilon), "
                     "respectively, where T denotes the number of iterations and epsilon "
                     "denotes the accuracy of the resulting stationary policy.")
     gu = dict(title="Reinforcement Learning with General Utilities: Simpler Variance "
                     "Reduction and Large State-Action Space", files=(F2,),
-              authors="Barakat, Fatkhullin, He", year=2023)
+              authors="Barakat, Fatkhullin, He", year=2023, arxiv="2306.01854")
     gu_text = ("our algorithm achieves mathcal{O}(epsilon^{-3}) and mathcal{O}(epsilon^{-2}) "
                "sample complexities for epsilon-first-order stationarity and epsilon-global "
                "optimality respectively")
+    gu_restored = ("our algorithm achieves Õ(ε^{-3}) and Õ(ε^{-2}) sample complexities for "
+                   "ε-first-order stationarity and ε-global optimality respectively")
     ac = dict(title="Actor-Critics Can Achieve Optimal Sample Efficiency", files=(F0, F1, F3),
-              authors="Tan, Fan, Wei", year=2025)
+              authors="Tan, Fan, Wei", year=2025, arxiv="2505.03710")
     be = variable("d", "Bellman eluder dimension")
     fcls = variable("F", "size of the critic function class |F|", lower=2.0,
                     lower_open=False, typical=1e6, latex=r"|\mathcal{F}|")
 
     def sc(id: str, expr: sp.Expr, algorithm: str, cite: dict, text: str, conv: str,
-           note: str | None = None, setting: str = "policy gradient") -> Rate:
+           note: str | None = None, setting: str = "policy gradient",
+           restored: str | None = None) -> Rate:
+        # Õ where the paper writes it (restored); plain O otherwise
         return Rate(id, expr, kind="upper", quantity="sample complexity", setting=setting,
                     algorithm=algorithm, main_var="epsilon",
-                    citation=seed(text=text, **cite), convention=conv, note=note)
+                    notation="Otilde" if restored else None,
+                    citation=seed(text=text, restored=restored, **cite), convention=conv,
+                    note=note)
 
     return [
         Rate("softmax_pg.convergence", S * C / (c ** 2 * (1 - gamma) ** 6 * t),
@@ -67,14 +74,15 @@ def rates() -> list[Rate]:
         sc("pg.n_pg_igt", eps ** sp.Rational(-5, 2), "N-PG-IGT", fat,
            "we propose a Normalized Policy Gradient method with Implicit Gradient Transport "
            "(N-PG-IGT) and derive a mathcal{O}(varepsilon^{-2.5}) sample complexity",
-           pg_conv, pg_note),
+           pg_conv, pg_note, restored="derive a Õ(ε^{-2.5}) sample complexity"),
         sc("pg.harpg", eps ** -2, "(N)-HARPG", fat,
            "we further improve this complexity to mathcal{mathcal{O} }(varepsilon^{-2}) by "
            "considering a Hessian-Aided Recursive Policy Gradient ((N)-HARPG) algorithm",
-           pg_conv, pg_note),
+           pg_conv, pg_note, restored="we further improve this complexity to Õ(ε^{-2})"),
         sc("pg.prior", eps ** -3, "previous best stochastic PG (quoted)", fat,
            "Improving over the previously known mathcal{O}(varepsilon^{-3}) complexity",
-           pg_conv, "Prior result quoted in the abstract. " + pg_note),
+           pg_conv, "Prior result quoted in the abstract. " + pg_note,
+           restored="Improving over the previously known Õ(ε^{-3}) complexity"),
         Rate("apg.convergence", 1 / T, kind="upper", quantity="convergence",
              measure="distance to stationarity",
              setting="policy gradient", algorithm="Adaptive Policy Gradient (APG)",
@@ -85,13 +93,16 @@ def rates() -> list[Rate]:
            "samples for an epsilon-accurate stationary policy"),
         sc("general_utility.global", eps ** -2, "normalised PG with recursive momentum", gu,
            gu_text, "RL with general utilities (concave utility of the occupancy measure); "
-           "epsilon-global optimality"),
+           "epsilon-global optimality", restored=gu_restored),
         sc("general_utility.stationary", eps ** -3, "normalised PG with recursive momentum",
-           gu, gu_text, "RL with general utilities; epsilon-first-order stationarity"),
+           gu, gu_text, "RL with general utilities; epsilon-first-order stationarity",
+           restored=gu_restored),
         sc("general_utility.linear", eps ** -4, "PG with linear-regression occupancy "
            "estimates", gu, "show a mathcal{O}(epsilon^{-4}) sample complexity for a simple "
            "policy gradient method with a linear regression subroutine",
-           "large state-action spaces, linear approximation of the occupancy measure"),
+           "large state-action spaces, linear approximation of the occupancy measure",
+           restored="show a Õ(ε^{-4}) sample complexity for a simple policy gradient method "
+                    "with a linear regression subroutine"),
         Rate("actor_critic.regret", sp.sqrt(T), notation="Otilde", kind="upper",
              quantity="regret", setting="function approximation",
              algorithm="optimistic actor-critic", main_var="T", monotone=["T"],
@@ -100,7 +111,10 @@ def rates() -> list[Rate]:
                            restored="and accompanying √T regret when the Bellman eluder "
                                     "dimension d does not increase with T at more than a "
                                     "log T rate", **ac),
-             convention="finite-horizon MDP, general function approximation, T episodes",
+             variables=[variable("T", "number of episodes (trajectories)")],
+             convention="finite-horizon MDP of horizon H, general function approximation; T "
+                        "is the number of episodes (trajectories); at fixed H the exponent "
+                        "is the same in the number of steps TH",
              note="Dependence on d, H hidden; log factors unspecified."),
         Rate("actor_critic.sample_complexity",
              d * H ** 5 * sp.log(A) / eps ** 2 + d * H ** 4 * sp.log(F) / eps ** 2,

@@ -23,7 +23,7 @@ def rates() -> list[Rate]:
                            "at a rate of order (1+2beta)^{-N/2}, where N is a number of "
                            "preference queries",
                            authors="Tiapkin, Calandriello, Belomestny, Moulines, Naumov, "
-                                   "Rasul, Valko, Ménard", year=2025),
+                                   "Rasul, Valko, Ménard", year=2025, arxiv="2505.19731"),
              convention="KL to the beta-regularised Nash equilibrium; last iterate",
              assumptions=["exact proximal steps"],
              note="Linear (exponential) convergence: exponent('N') is -oo, use "

@@ -14,7 +14,7 @@ def rates() -> list[Rate]:
             "log_{2} l) parallel mode making use of highly optimized associative scan "
             "implementations. Furthermore, we derive an O(l^2) surrogate attention mode")
     cite = seed("GateLoop: Fully Data-Controlled Linear Recurrence for Sequence Modeling",
-                (F1,), text, authors="Katsch", year=2023)
+                (F1,), text, authors="Katsch", year=2023, arxiv="2311.01927")
     conv = "cost in the sequence length l (all modes compute the same outputs)"
     common = dict(kind="upper", quantity="time complexity", setting="sequence models",
                   main_var="l", monotone=["l"], citation=cite, convention=conv)

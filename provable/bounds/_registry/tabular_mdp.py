@@ -30,9 +30,10 @@ def rates() -> list[Rate]:
                 "discounted, rewards in [0, 1]; epsilon-optimal values/policy")
     iota = sp.log(S * A * T / delta)
     dueling = dict(title="Dueling RL: Reinforcement Learning with Trajectory Preferences",
-                   files=(F1,), authors="Pacchiano, Saha, Lee", year=2021)
+                   files=(F1,), authors="Pacchiano, Saha, Lee", year=2021, arxiv="2111.04850")
     lae = dict(title="Layered State Discovery for Incremental Autonomous Exploration",
-               files=(F1,), authors="Chen, Tirinzoni, Lazaric, Pirotta", year=2023)
+               files=(F1,), authors="Chen, Tirinzoni, Lazaric, Pirotta", year=2023,
+               arxiv="2302.03789")
     radius = variable("L", "exploration radius L (reach states within L steps)")
     sl = variable("S_L", "number of incrementally L(1+epsilon)-controllable states",
                   typical=50.0, lower=2.0, lower_open=False, latex=r"S^{\rightarrow}_{L}")
@@ -78,11 +79,15 @@ def rates() -> list[Rate]:
              note="Theorem 3 (time-inhomogeneous transitions)."),
         Rate("generative.minimax", S * A / ((1 - gamma) ** 3 * eps ** 2),
              measure="generative-model samples",
-             polylog=sp.log(S * A / ((1 - gamma) * delta)), kind="upper",
+             polylog=sp.log(S * A / delta), kind="upper",
              quantity="sample complexity", setting="tabular MDP",
              algorithm="model-based planning with a generative model", main_var="epsilon",
              citation=azar13, convention=gen_conv, lower_bound="generative.lower",
-             monotone=["S", "A"], note="Constants hidden."),
+             monotone=["S", "A"],
+             note="O(N log(N/delta)/((1-gamma)^3 epsilon^2)) with N = SA state-action pairs: "
+                  "for an epsilon-accurate estimate of Q* for every epsilon, and for an "
+                  "epsilon-optimal policy only for small values of epsilon (the paper's policy "
+                  "bound; see the citation note for the full range). Constants hidden."),
         Rate("generative.lower", S * A / ((1 - gamma) ** 3 * eps ** 2),
              polylog=sp.log(S * A / delta), notation="Omega", kind="lower",
              quantity="sample complexity", setting="tabular MDP",
@@ -101,7 +106,7 @@ def rates() -> list[Rate]:
                            "small.",
                            authors="Kozuno, Yang, Vieillard, Kitamura, Tang, Mei, Ménard, "
                                    "Azar, Valko, Munos, Pietquin, Geist, Szepesvári",
-                           year=2022,
+                           year=2022, arxiv="2205.14211",
                            note="The formula is not in the abstract: 'nearly minimax-optimal' "
                                 "is read as the generative-model minimax rate "
                                 "Õ(SA/((1-gamma)^3 epsilon^2)) for sufficiently small "
@@ -128,7 +133,7 @@ def rates() -> list[Rate]:
              note="O(SA/(1-gamma) log(1/(1-gamma))), improving Hansen, Miltersen, Zwick "
                   "(2013) by log S; constants hidden."),
         Rate("dueling_rl.regret", S * H * d * sp.sqrt(T), polylog=sp.log(T / delta),
-             notation="O", kind="upper", quantity="regret", setting="RLHF",
+             notation="Otilde", kind="upper", quantity="regret", setting="RLHF",
              algorithm="Dueling RL (known transitions)", main_var="T", monotone=["T"],
              variables=[variable("d", "dimension of the preference GLM")],
              citation=seed(text="we then propose an algorithm with almost optimal regret "
@@ -145,7 +150,8 @@ def rates() -> list[Rate]:
                                 "mathcal{O}((d + H^2 + |S|)dT +|mathcal{S||A|TH} )",
                            restored="Õ((√d + H² + |S|)√(dT) + √(|S||A|TH))", **dueling),
              convention="trajectory-preference feedback, T rounds, unknown transitions"),
-        Rate("demo_reg.sample_complexity", 1 / (eps ** 2 * N_E), kind="upper",
+        Rate("demo_reg.sample_complexity", 1 / (eps ** 2 * N_E), notation="Otilde",
+             kind="upper",
              quantity="sample complexity", setting="tabular MDP",
              algorithm="demonstration-regularised RL", main_var="epsilon",
              variables=[variable("N_E", "number of expert demonstrations", lower=1.0,
@@ -155,27 +161,34 @@ def rates() -> list[Rate]:
                            "an optimal policy at a sample complexity of order "
                            "mathcal{O}(Poly(S,A,H)/(varepsilon^2 N^{E})) in finite",
                            authors="Tiapkin, Belomestny, Calandriello, Moulines, Naumov, "
-                                   "Perrault, Valko, Ménard", year=2023),
+                                   "Perrault, Valko, Ménard", year=2023, arxiv="2310.17303",
+                           restored="a sample complexity of order "
+                                    "Õ(Poly(S,A,H)/(ε² N^E)) in finite"),
              convention="finite (tabular) episodic MDP",
              note="The Poly(S, A, H) factor is not specified in the abstract and is omitted "
                   "(hidden constant); only the epsilon and N^E dependence is tracked."),
         Rate("layered.sample_complexity", L * S_L * Gam * A / eps ** 2,
-             polylog=sp.log(S_L) ** 12, notation="O", kind="upper",
+             polylog=sp.log(S_L) ** 12, notation="Otilde", kind="upper",
              quantity="sample complexity", setting="exploration",
              algorithm="Layered Autonomous Exploration (LAE)", main_var="epsilon",
              variables=[radius, sl, gm], monotone=["L", "S_L", "A"],
              citation=seed(text="a novel algorithm for AX that attains a sample complexity "
                                 "of mathcal{O}(LS^{rightarrow}_{L(1+epsilon)}Gamma_{L(1+epsilon)}"
-                                " A ln^{12}(S^{rightarrow}_{L(1+epsilon)})/epsilon^2)", **lae),
+                                " A ln^{12}(S^{rightarrow}_{L(1+epsilon)})/epsilon^2)",
+                           restored="a sample complexity of Õ(L S→_{L(1+ε)} Γ_{L(1+ε)} A "
+                                    "ln^12(S→_{L(1+ε)})/ε²)", **lae),
              convention="autonomous exploration (Lim & Auer 2012); S_L counts incrementally "
                         "L(1+epsilon)-controllable states"),
         Rate("layered.minimax", L * S_L * A / eps ** 2, polylog=sp.log(S_L) ** 12,
-             notation="O", kind="upper", quantity="sample complexity", setting="exploration",
+             notation="Otilde", kind="upper", quantity="sample complexity",
+             setting="exploration",
              algorithm="LAE (under identifiability)", main_var="epsilon",
              variables=[radius, sl], monotone=["L", "S_L", "A"],
              citation=seed(text="LAE achieves minimax-optimal sample complexity of "
                                 "mathcal{O}(LS^{rightarrow}_{L}Aln^{12}(S^{rightarrow}_{L})"
-                                "/epsilon^2)", **lae),
+                                "/epsilon^2)",
+                           restored="minimax-optimal sample complexity of "
+                                    "Õ(L S→_L A ln^12(S→_L)/ε²)", **lae),
              convention="autonomous exploration, identifiability assumption; S_L counts "
                         "incrementally L-controllable states",
              note="Matches the lower bound of Cai et al. (2022) up to log factors."),

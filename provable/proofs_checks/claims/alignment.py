@@ -46,7 +46,7 @@ ASYMPTOTICS = "Asymptotics of Language Model Alignment"
     citation=Citation(
         title="Theoretical guarantees on the best-of-n alignment policy",
         authors="Beirami, Agarwal, Berant, D'Amour, Eisenstein, Nagpal, Suresh", year=2024,
-        origin="reference", seed_file=f"{S000},{S001},{S004}",
+        arxiv="2401.01879", origin="reference", seed_file=f"{S000},{S001},{S004}",
         seed_text="Another simple alignment method is best-of-N, where N samples are drawn from "
                   "p and one with highest reward is selected.",
         note="The formula log N - (N-1)/N is from Stiennon et al. (2020); Beirami et al. (2024) "
@@ -116,7 +116,7 @@ def _bon_kl(params: dict, seed: int) -> Verdict:
     kind="rate_upper",
     citation=Citation(
         title=ASYMPTOTICS, authors="Yang, Salamatian, Sun, Suresh, Beirami", year=2024,
-        seed_file=f"{S000},{S001},{S004}",
+        arxiv="2404.01730", seed_file=f"{S000},{S001},{S004}",
         seed_text="Finally, we show that best-of-N is asymptotically equivalent to KL-constrained "
                   "RL solution by proving that their expected rewards are asymptotically equal, "
                   "and concluding that the two distributions must be close in KL divergence.",
@@ -279,7 +279,8 @@ def _gdc(params: dict, seed: int) -> Verdict:
     kind="property",
     citation=Citation(
         title="The Importance of Online Data: Understanding Preference Fine-tuning via Coverage",
-        authors="Song, Swamy, Sun, Bagnell, et al.", year=2024, seed_file=f"{S000},{S001},{S002}",
+        authors="Song, Swamy, Singh, Bagnell, Sun", year=2024, arxiv="2406.01462",
+        seed_file=f"{S000},{S001},{S002}",
         seed_text="We prove that a global coverage condition is both necessary and sufficient "
                   "for offline contrastive methods to converge to the optimal policy, but a "
                   "weaker partial coverage condition suffices for online RL methods.",
@@ -352,7 +353,7 @@ def _coverage(params: dict, seed: int) -> Verdict:
     kind="rate_tight",
     citation=Citation(
         title="The Entropy Mechanism of Reinforcement Learning for Reasoning Language Models",
-        authors="Cui et al.", year=2025, seed_file=f"{S003},{S004}",
+        authors="Cui et al.", year=2025, arxiv="2505.22617", seed_file=f"{S003},{S004}",
         seed_text="Our derivation highlights that, the change in policy entropy is driven by "
                   "the covariance between action probability and the change in logits, which "
                   "is proportional to its advantage when using Policy Gradient-like algorithms.",

@@ -83,15 +83,17 @@ def _lstar_planted(ns: list[int], k: int, rng: np.random.Generator, mutation: st
     kind="rate_upper",
     rate_id="lstar.membership_queries",
     citation=Citation(
-        title="A Categorical Framework for Learning Generalised Tree Automata",
-        authors="van Heerdt, Kappé, Rot, Sammartino, Silva", year=2022, seed_file=S001,
+        title="Learning Regular Sets from Queries and Counterexamples",
+        authors="Angluin", year=1987, origin="reference", seed_file=S001,
         seed_text="Furthermore, we provide a detailed algorithmic account of an abstract version "
                   "of the popular L* algorithm, which was missing from CALF.",
-        note="The checked statement is the classic one for word automata: Angluin, 'Learning "
-             "regular sets from queries and counterexamples', Inf. Comput. 75 (1987). L* here "
-             "uses Rivest-Schapire counterexample processing (one suffix per counterexample), "
-             "with an exact teacher that returns shortest counterexamples (m <= n). The "
-             "paper's categorical / tree-automata generality is not exercised."),
+        note="Information and Computation 75(2). The checked statement is Angluin's, for word "
+             "automata. The seed text is from van Heerdt, Kappé, Rot, Sammartino, Silva, 'A "
+             "Categorical Framework for Learning Generalised Tree Automata' (CMCS 2022, arXiv "
+             "2001.05786), which gives an abstract (categorical) version of L*; its "
+             "tree-automata generality is not exercised. L* here uses Rivest-Schapire "
+             "counterexample processing (one suffix per counterexample), with an exact teacher "
+             "that returns shortest counterexamples (m <= n)."),
     budgets={"quick": {"ns": [10, 20, 40, 80, 160], "k": 2, "seeds": 8, "search_examples": 40},
              "full": {"ns": [12, 25, 50, 100, 200], "k": 2, "seeds": 16,
                       "search_examples": 500, "search_states": 30}},
@@ -270,7 +272,7 @@ def _lrnn(params: dict, seed: int) -> Verdict:
         title="On the Expressiveness and Length Generalization of Selective State-Space Models "
               "on Regular Languages",
         authors="Terzić, Hersche, Camposampiero, Hofmann, Sebastian, Rahimi", year=2025,
-        seed_file=S001,
+        arxiv="2412.19350", seed_file=S001,
         seed_text="It utilizes a dictionary of dense transition matrices, a softmax selection "
                   "mechanism that creates a convex combination of dictionary matrices at each "
                   "time step, and a readout consisting of layer normalization followed by a "

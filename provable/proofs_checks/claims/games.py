@@ -34,7 +34,8 @@ S003 = "003_a27811acbdfa868d.txt"
     rate_id="optimistic_omd.gap",
     citation=Citation(
         title="Improving LLM General Preference Alignment via Optimistic Online Mirror Descent",
-        authors="", year=2025, seed_file=S002,
+        authors="Zhang, Yu, Ge, Song, Zeng, Mi, Jiang, Yu", year=2025, arxiv="2502.16852",
+        seed_file=S002,
         seed_text="Theoretically, we demonstrate that our approach achieves an O(T^{-1}) bound "
                   "on the duality gap, improving upon the previous O(T^{-1/2}) result.",
         note="Exact (full-information) self-play on the preference game max_x min_y x^T P y: "
@@ -148,8 +149,8 @@ def _nash_rate(C: np.ndarray, N: np.ndarray, bound: float, seed: int, extra: dic
     rate_id="nash_mp.kl",
     citation=Citation(
         title="Accelerating Nash Learning from Human Feedback via Mirror Prox",
-        authors="Tiapkin et al.", year=2025, arxiv="2505.19731",
-        seed_file=f"{S000},{S001},{S002}",
+        authors="Tiapkin, Calandriello, Belomestny, Moulines, Naumov, Rasul, Valko, Ménard",
+        year=2025, arxiv="2505.19731", seed_file=f"{S000},{S001},{S002},{S003}",
         seed_text="Specifically, we prove that the KL-divergence to the optimal policy decreases "
                   "at a rate of order (1+2beta)^{-N/2}, where N is a number of preference "
                   "queries.",
@@ -247,7 +248,8 @@ def _nash_mp(params: dict, seed: int) -> Verdict:
     rate_id="hedge_selfplay.gap",
     citation=Citation(
         title="A Minimaximalist Approach to Reinforcement Learning from Human Feedback",
-        authors="Swamy, Dann, Kidambi, Wu, Agarwal", year=2024, seed_file=f"{S002},{S003}",
+        authors="Swamy, Dann, Kidambi, Wu, Agarwal", year=2024, arxiv="2401.04056",
+        seed_file=f"{S002},{S003}",
         seed_text="By leveraging the symmetry of this game, we prove that rather than using the "
                   "traditional technique of dueling two policies to compute the MW, we can "
                   "simply have a single agent play against itself while maintaining strong "

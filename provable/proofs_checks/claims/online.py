@@ -80,7 +80,7 @@ def _sea_regret(T: int, sigma: float, seed: int, d: int, opts: dict | None = Non
     citation=Citation(
         title="Optimistic Online Mirror Descent for Bridging Stochastic and Adversarial "
               "Online Convex Optimization",
-        authors="Chen, Tu, Zhao, Zhang", year=2023, seed_file=S002,
+        authors="Chen, Tu, Zhao, Zhang", year=2023, arxiv="2302.04552", seed_file=S002,
         seed_text="For convex and smooth functions, we obtain the same "
                   "O(sigma_{1:T^2}+Sigma_{1:T^2}) regret bound, without the convexity "
                   "requirement of individual functions.",
@@ -299,7 +299,7 @@ def _implicit_reference(L: LinearModelLosses, etas: np.ndarray) -> np.ndarray:
     kind="property",
     citation=Citation(
         title="Generalized Implicit Follow-The-Regularized-Leader",
-        authors="Chen, Orabona", year=2023, seed_file=f"{S001},{S002}",
+        authors="Chen, Orabona", year=2023, arxiv="2306.00201", seed_file=f"{S001},{S002}",
         seed_text="Generalized implicit FTRL can recover known algorithms, as FTRL with "
                   "linearized losses and implicit FTRL, and it allows the design of new update "
                   "rules, as extensions of aProx and Mirror-Prox to FTRL. Our theory is "

@@ -40,8 +40,8 @@ def _samples_to_eps(res, groups: int, eps: np.ndarray) -> np.ndarray:
 @claim(
     id="pg.fisher_nondegenerate",
     statement="For Fisher-non-degenerate parameterised policies, N-PG-IGT finds a global "
-              "epsilon-optimal policy with O(epsilon^-2.5) sampled trajectories and N-HARPG "
-              "with O(epsilon^-2) (previously O(epsilon^-3)): the exponent of the sample "
+              "epsilon-optimal policy with Õ(epsilon^-2.5) sampled trajectories and N-HARPG "
+              "with Õ(epsilon^-2) (previously Õ(epsilon^-3)): the exponent of the sample "
               "count in 1/epsilon is at most 2.5, resp. 2.",
     kind="rate_upper",
     citation=Citation(
@@ -58,6 +58,8 @@ def _samples_to_eps(res, groups: int, eps: np.ndarray) -> np.ndarray:
                   "mathcal{mathcal{O} }(varepsilon^{-2}) by considering a Hessian-Aided "
                   "Recursive Policy Gradient ((N)-HARPG) algorithm enhanced with a correction "
                   "based on a Hessian-vector product.",
+        restored="N-PG-IGT: a Õ(ε^{-2.5}) sample complexity; previously known Õ(ε^{-3}); "
+                 "(N)-HARPG: Õ(ε^{-2})",
         note="Instance: scalar finite-horizon discounted LQR x' = 0.9x + u + 0.3 zeta, "
              "reward -(x^2 + 0.5u^2), H = 8, gamma = 0.95, x0 ~ N(0,1), Gaussian linear "
              "policy u = -k x + 0.5 xi (Fisher information sum_t E[x_t^2]/0.25 >= 4 > 0: "
@@ -69,8 +71,8 @@ def _samples_to_eps(res, groups: int, eps: np.ndarray) -> np.ndarray:
              "described in the paper (N-PG-IGT: momentum d_t = (1-eta_t)d_{t-1} + eta_t "
              "g(k_t + (1-eta_t)/eta_t (k_t - k_{t-1})), normalised step; N-HARPG: "
              "d_t = (1-eta_t)(d_{t-1} + B(k_hat)(k_t - k_{t-1})) + eta_t g(k_t), k_hat uniform "
-             "on the segment, normalised step, two trajectories per iteration). The paper's "
-             "body was not available here: the step-size schedules are reconstructed from "
+             "on the segment, normalised step, two trajectories per iteration). The "
+             "step-size schedules are not the paper's: they are reconstructed from "
              "the rates (eta_t = (2/(t+2))^{4/5} for IGT, 2/(t+2) for HARPG; gamma_t = "
              "0.2/(t+2) for both) with our own constants; k_0 = 0.2 (k* = 0.621). In 1-D the "
              "normalised step is a sign step. The rates are UPPER bounds under weak gradient "
@@ -162,7 +164,8 @@ def _pg_fisher(params: dict, seed: int) -> Verdict:
               "with sample complexity O(1/epsilon).",
     kind="rate_upper",
     citation=Citation(
-        "Adaptive Policy Learning to Additional Tasks", "", None, None, seed_file=F1,
+        "Adaptive Policy Learning to Additional Tasks", "Hao, Lu, Liang, Zhou, Mou", 2023,
+        "2305.15193", seed_file=F1,
         seed_text="This paper provides theoretical analysis which guarantees the convergence "
                   "rate and sample complexity of O(1/T) and O(1/epsilon), respectively, where "
                   "T denotes the number of iterations and epsilon denotes the accuracy of the "

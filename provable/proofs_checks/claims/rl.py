@@ -194,7 +194,7 @@ def _ql(params: dict, seed: int) -> Verdict:
               "V*(rho) - V(rho) = O(1/t).",
     kind="rate_upper",
     citation=Citation("On the Global Convergence Rates of Softmax Policy Gradient Methods",
-                      "Mei, Xiao, Szepesvari, Schuurmans", 2020, "2005.06392",
+                      "Mei, Xiao, Szepesvári, Schuurmans", 2020, "2005.06392",
                       origin="reference",
                       note="Random MDPs with gamma = 0.5 (the paper's step (1-gamma)^3/8 is "
                            "tiny for large gamma), uniform rho, theta_0 = 0."),

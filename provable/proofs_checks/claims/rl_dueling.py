@@ -53,7 +53,7 @@ def dueling_instance(S: int, A: int, H: int, instance: int):
              "Fixed instance with a moderate gap (0.27): an upper-bound check only; there the "
              "asymptotic regret is logarithmic, far below sqrt(T). Not run: the worst-case "
              "sqrt(T) family and the SHd dependence. Instances with small gaps (about 0.02) "
-             "were seen in development to give pre-asymptotic slopes up to about 0.63 over "
+             "give pre-asymptotic slopes up to about 0.63 over "
              "T <= 20000 at c = 1 (still exploring), i.e. this quick instance was chosen to "
              "be past its burn-in. Full budget: S = 3, A = 2, H = 3 (d = 6, 512 policies, 128 "
              "distinct embeddings, gap 0.008), T in [300, 200000], 32 seeds: measured slope "

@@ -76,7 +76,7 @@ def _tree_mdp(rew: list[np.ndarray], V: int, H: int):
     citation=Citation(
         "Exploratory Preference Optimization: Harnessing Implicit Q*-Approximation for "
         "Sample-Efficient RLHF", "Xie, Foster, Krishnamurthy, Rosset, Awadallah, Rakhlin",
-        2024, "2405.21046", seed_file=f"{F1},{F2}",
+        2024, "2405.21046", seed_file=f"000_ff426cae8431b65b.txt,{F1},{F2}",
         seed_text="Our analysis, which builds on the observation that DPO implicitly performs a "
                   "form of Q^{star}-approximation (or, Bellman error minimization), combines "
                   "previously disparate techniques from language modeling and theoretical "
@@ -226,7 +226,7 @@ def _fd_grad(z: np.ndarray, acts: np.ndarray, w: np.ndarray, h: float = 1e-5) ->
     kind="property",
     citation=Citation(
         "Unveiling Implicit Advantage Symmetry: Why GRPO Struggles with Exploration and "
-        "Difficulty Adaptation", "", None, None, seed_file=F2,
+        "Difficulty Adaptation", "Yu, Chen, Liu, Zhang, Qu", 2026, "2602.05548", seed_file=F2,
         seed_text="This symmetry induces two critical limitations: (i) at the group level, "
                   "strict symmetry in weights between correct and incorrect trajectories "
                   "leaves unsampled action logits unchanged, thereby hindering exploration of "
