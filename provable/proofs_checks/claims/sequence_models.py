@@ -301,7 +301,8 @@ def _gateloop_costs(params: dict, seed: int) -> Verdict:
         if v.control.status != "violated":      # report the weakest control
             main["control"] = v.control
     out = combine(main, parts)
-    out["data"].update({"counts": counts, "closed_forms": closed,
+    out["data"].update({"quantity": "multiply-adds of the parallel mode (plotted)",
+                        "counts": counts, "closed_forms": closed,
                         "counts_match_closed_forms": {n: counts[n] == closed[n] for n in counts},
                         "complex_gates_same_counts": same,
                         "tight": {n: {"status": s, "reason": r} for n, (s, r) in tight.items()},
