@@ -135,6 +135,7 @@ CLAIMS: dict[str, str | None] = {
     "coverage.dpo_vs_online": "2406.01462",            # Song et al. 2024
     "demo_reg.rate": "2310.17303",
     "diffusion_lm.kl_rate": "2505.21400",
+    "efg.local_omd": "2309.00656",                     # Fiegel et al. 2023
     "dpo.implicit_q": "2405.21046",                    # Xie et al. 2024
     "dual_rl.lp_duality": "2302.08560",                # Sikchi et al. 2023
     "dueling_rl.regret": "2111.04850",
@@ -148,6 +149,8 @@ CLAIMS: dict[str, str | None] = {
     "klucb.lai_robbins": "1102.2490",
     "lm.markov_chain": "2410.02724",                   # Zekri et al. 2024
     "lrnn.parity_negative_eigs": "2411.12537",         # Grazzi et al. 2025
+    "gateloop.mode_costs": "2311.01927",               # Katsch 2023
+    "gateloop.modes": "2311.01927",
     "lssl.recurrence_equals_convolution": "2110.13985",  # Gu et al. 2021
     "lstar.exact": None,                               # Angluin 1987
     "lsvi_ucb.regret": "1907.05388",
