@@ -61,6 +61,7 @@ _CLAIM_MODULES = [
     "provable.proofs_checks.claims.policy_gradient",
     "provable.proofs_checks.claims.automata",
     "provable.proofs_checks.claims.linear",
+    "provable.proofs_checks.claims.sequence_models",
 ]
 
 _REGISTRY: dict[str, Claim] = {}
