@@ -94,7 +94,7 @@ def certify_and_refine(mdp: TabularMDP, V: np.ndarray, tol: float, sweeps_left: 
     if not cert.finite:
         return V, cert, sweeps, note
     gamma = mdp.gamma
-    c = gamma / (1 - gamma) if gamma > 0 else 0.0
+    c = gamma / (1 - gamma)
     kappa = cert.modulus
     c_k = kappa / (1 - kappa)
     P2, r = mdp.P_at(), mdp.R.ravel()
@@ -107,15 +107,13 @@ def certify_and_refine(mdp: TabularMDP, V: np.ndarray, tol: float, sweeps_left: 
         rounds += 1
         goal = max(tol, 4 * cert.floor)
         target = (goal - cert.floor) / 2 / 4 ** (rounds - 1)
-        inner = target * c / c_k if c_k > 0 else target
+        inner = target * c / c_k
         if inner <= 0:
             inner = np.finfo(float).tiny
         V, _, more, _, _, _ = value_iteration_loop(P2, r, gamma, V, inner, sweeps_left - sweeps,
                                                    False, backend, None)
         sweeps += int(more)
         cert = bellman_certificate(mdp, V)
-        if not cert.finite:
-            break
     if sweeps:
         note = (f"; the first stopping rule was not certified, {sweeps} more {backend} sweeps "
                 f"with the sup-norm rule of the certified modulus {kappa:.17g}")
