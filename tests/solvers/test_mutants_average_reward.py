@@ -525,3 +525,38 @@ def test_certified_half_width_may_equal_tol():
     res = pv.solvers.average_reward(mdp, tol=float(np.nextafter(bound, 0.0)))
     assert not res.converged and res.error_bound == bound
     assert "below what float64 can certify" in res.message
+
+
+def _trap_chain(S):
+    """State 0 pays 1 by staying; every other state can stay (reward 0) or step towards 0:
+    communicating, optimal gain 1, but staying is Bellman-greedy for many biases."""
+    P = np.zeros((S, 2, S))
+    R = np.zeros((S, 2))
+    P[0, 1, 0] = 1.0
+    P[0, 0, 1 % S] = 1.0
+    R[0, 1] = 1.0
+    for s in range(1, S):
+        P[s, 0, s] = 1.0
+        P[s, 1, s - 1] = 1.0
+    return pv.TabularMDP(P, R, layout="sas")
+
+
+@pytest.mark.parametrize("S", [2, 3, 6])
+def test_lp_policy_reaches_the_optimal_class_from_every_state(S):
+    # the LP's occupancy sits on state 0 alone; the other states must be sent towards it
+    # layer by layer, not to a Bellman-greedy self-loop of gain 0
+    mdp = _trap_chain(S)
+    res = pv.solvers.average_reward(mdp, "lp")
+    assert res.gain == pytest.approx(1.0, abs=1e-9)
+    assert res.policy.tolist() == [1] * S
+    P = mdp.dense_P()
+    P_pi = P[np.arange(S), res.policy]
+    r_pi = mdp.R[np.arange(S), res.policy]
+    # exact gain of the policy: every state is absorbed into state 0's loop of reward 1
+    assert _policy_gain(mdp, res.policy) == 1
+    assert np.allclose(np.linalg.matrix_power(P_pi, S) @ r_pi, 1.0)
+    # the certificate holds the exact gain, and the policy's own bias (h = -distance to
+    # state 0) makes it tight
+    assert abs(Fraction(res.gain) - 1) <= Fraction(res.error_bound)
+    assert res.error_bound <= 1e-12
+    np.testing.assert_array_equal(res.bias, -np.arange(S, dtype=float))

@@ -26,7 +26,7 @@ from scipy.sparse.csgraph import connected_components
 from provable._validation import check_choice, check_int, check_real
 from provable.errors import NotSupported
 from provable.mdp._tabular import TabularMDP
-from provable.solvers._common import policy_gain, policy_matrix, q_from_v
+from provable.solvers._common import _solve, policy_gain, policy_matrix, q_from_v
 from provable.solvers._result import SolveResult
 
 __all__ = ["average_reward", "default_rvi_max_iter", "odoni_slack"]
@@ -109,6 +109,26 @@ def _multichain_proof(bounds: _GainBounds, D: np.ndarray, tau: float, avg: Tabul
                 "iteration and the unichain LP cannot solve (solve each closed class "
                 "separately, or use a discounted model)")
     return None
+
+
+def _policy_bias(mdp: TabularMDP, policy: np.ndarray, gain: float, ref: int
+                 ) -> np.ndarray | None:
+    """Bias of a constant-gain policy, ``g + h = r_pi + P_pi h`` with ``h[ref] = 0``
+    (None where that system is singular: several recurrent classes)."""
+    P_pi, r_pi = policy_matrix(mdp, policy)
+    S = mdp.S
+    M = (sp.identity(S, format="lil") - sp.lil_matrix(P_pi)) if mdp.sparse else \
+        np.eye(S) - P_pi
+    M[ref, :] = 0.0
+    M[ref, ref] = 1.0
+    b = r_pi - gain
+    b[ref] = 0.0
+    try:
+        with np.errstate(all="ignore"):
+            x = (_solve(sp.csr_matrix(M), b) if mdp.sparse else np.linalg.solve(M, b))
+    except (np.linalg.LinAlgError, RuntimeError, ValueError):
+        return None
+    return x if np.all(np.isfinite(x)) else None
 
 
 def odoni_slack(width: int, h: np.ndarray, rmax: float, lo: float, hi: float) -> float:
@@ -260,13 +280,32 @@ def average_reward(mdp: TabularMDP, method: str = "rvi", tol: float = 1e-9, *,
     gain, h = float(res.x[0]), np.asarray(res.x[1:])
     x = -np.asarray(res.ineqlin.marginals).reshape(S, A)
     Qh = q_from_v(avg, h)
-    # greedy on the states the stationary LP solution visits; Bellman-greedy elsewhere
+    # on the states the stationary LP solution visits, its action; elsewhere, layer by
+    # layer, the Bellman-greedy action among those that reach the states already set (a
+    # greedy action that avoids them can be a trap of lower gain in a communicating MDP);
+    # states that reach none keep the Bellman-greedy action
     policy = Qh.argmax(axis=1)
     visited = x.sum(axis=1) > 1e-10
     policy[visited] = x[visited].argmax(axis=1)
+    reached = visited.copy()
+    while reached.any() and not reached.all():
+        into = (np.asarray(P2 @ reached.astype(float)).reshape(S, A) > 0) & ~reached[:, None]
+        new = into.any(axis=1)
+        if not new.any():
+            break
+        policy[new] = np.where(into, Qh, -np.inf)[new].argmax(axis=1)
+        reached |= new
     _check_gain_constant(avg, policy, gain, 1e-7, method)
     D = Qh.max(axis=1) - h
     lo, hi = float(D.min()), float(D.max())
+    # the LP pins h only where the occupancy goes; the bias of the policy found often
+    # gives a shorter Odoni interval: keep whichever of the two is shorter
+    hp = _policy_bias(avg, policy, gain, ref_state)
+    if hp is not None:
+        Qp = q_from_v(avg, hp)
+        Dp = Qp.max(axis=1) - hp
+        if np.all(np.isfinite(Dp)) and float(Dp.max() - Dp.min()) < hi - lo:
+            h, Qh, lo, hi = hp, Qp, float(Dp.min()), float(Dp.max())
     bound = (max(hi - gain, gain - lo, 0.0)
              + odoni_slack(_width(mdp, P2), h, float(np.abs(r).max(initial=0.0)), lo, hi)
              + 4 * _U * abs(gain))
