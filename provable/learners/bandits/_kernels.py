@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from provable.learners._random import gamma_draw as _gamma
+from provable.learners._random import gamma_mt as _gamma_mt
 from provable.learners._random import normal as _normal
 from provable.learners._random import u01 as _u01
 
@@ -256,9 +257,24 @@ def simulate_stochastic(alg, prm, mut, means, gaps, means2, gaps2, switch, gauss
                              + sigma / math.sqrt(cnt[i] + 1.0) * _normal(akey, actr))
                         actr += 1
                     else:
+                        # Beta(1 + S, 1 + F) = Ga / (Ga + Gb) (gamma_draw's draws). For
+                        # shapes >= 1 the Marsaglia-Tsang constants d = shape - 1/3 and
+                        # c = 1/sqrt(9 d) change only when the arm's count does: cached per
+                        # arm in arrays THOMPSON does not otherwise use (idx: c of Ga, p: c
+                        # of Gb, logw: the count they were computed at, plus one).
                         succ = sm[i] / scale
-                        ga, actr = _gamma(1.0 + succ, akey, actr)
-                        gb, actr = _gamma(1.0 + cnt[i] - succ, akey, actr)
+                        sa = 1.0 + succ
+                        sb = 1.0 + cnt[i] - succ
+                        if sa < 1.0 or sb < 1.0:  # S / scale rounded above the count
+                            ga, actr = _gamma(sa, akey, actr)
+                            gb, actr = _gamma(sb, akey, actr)
+                        else:
+                            if logw[i] != cnt[i] + 1.0:
+                                logw[i] = cnt[i] + 1.0
+                                idx[i] = 1.0 / math.sqrt(9.0 * (sa - 1.0 / 3.0))
+                                p[i] = 1.0 / math.sqrt(9.0 * (sb - 1.0 / 3.0))
+                            ga, actr = _gamma_mt(sa - 1.0 / 3.0, idx[i], akey, actr)
+                            gb, actr = _gamma_mt(sb - 1.0 / 3.0, p[i], akey, actr)
                         v = ga / (ga + gb)
                     if v > best:
                         best = v
