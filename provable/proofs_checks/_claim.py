@@ -62,6 +62,7 @@ _CLAIM_MODULES = [
     "provable.proofs_checks.claims.automata",
     "provable.proofs_checks.claims.linear",
     "provable.proofs_checks.claims.sequence_models",
+    "provable.proofs_checks.claims.diffusion",
 ]
 
 _REGISTRY: dict[str, Claim] = {}

@@ -126,6 +126,7 @@ CLAIMS: dict[str, str | None] = {
     "actor_critic.regret": "2505.03710",
     "alignment.bon_equals_klrl": "2404.01730",         # Yang et al. 2024
     "apg.rate": "2305.15193",
+    "assd.exact": "2504.20456",                        # Guo, Ermon 2025
     "avg_reward.tmix_sample_complexity": "2310.08833",
     "banker_omd.delayed": "2301.10500",
     "banker_omd.regret": "2301.10500",
@@ -163,6 +164,8 @@ CLAIMS: dict[str, str | None] = {
     "pg.fisher_nondegenerate": "2302.01734",
     "psm.affine_occupancies": "2411.19418",            # Agarwal et al. 2024
     "qlearning_ucb_h.regret": "1807.03765",
+    "radd.concrete_score": "2406.03736",               # Ou et al. 2024
+    "radd.elbo_ao_arm": "2406.03736",
     "sea.optimistic_omd": "2302.04552",
     "self_play.minimax_winner": "2401.04056",          # Swamy et al. 2024
     "softmax_pg.convergence": "2005.06392",
