@@ -49,9 +49,11 @@ def test_continuing_value_iteration_counts_every_sweep():
     vi = pv.solvers.value_iteration(m, 1e-10)
     assert res.method == "value_iteration" and res.converged and res.error_bound <= 1e-10
     assert "more sweeps (" in res.auto
-    # probe and continuation together: as many sweeps as one uninterrupted run (316)
-    assert vi.iterations > _solve.PROBE_SWEEPS
-    assert res.iterations == vi.iterations
+    # probe and continuation together: as many sweeps as one uninterrupted run (316 or
+    # 317), up to one: the continuation starts from the probe's span-corrected values,
+    # and either run's certificate may take one refinement sweep the other does not
+    assert vi.iterations > _solve.PROBE_SWEEPS + 200
+    assert abs(res.iterations - vi.iterations) <= 1
     np.testing.assert_allclose(res.V, vi.V, atol=2e-10)
 
 
