@@ -132,8 +132,9 @@ def test_exact_arguments_and_defaults():
     with pytest.raises(pv.errors.NotSupported):
         pv.solvers.exact_solve(pv.TabularMDP(np.ones((1, 1, 1)), np.array([[1.0]])))
     p = inspect.signature(pv.solvers.exact_solve).parameters
-    assert (p["max_denominator"].default, p["max_iter"].default, p["max_states"].default) == \
-        (None, 1000, 100)
+    # max_states: None means 1000 with FLINT, 100 with Fractions (test_exact_flint.py)
+    assert (p["max_denominator"].default, p["max_iter"].default, p["max_states"].default,
+            p["backend"].default) == (None, 1000, None, "auto")
 
 
 def test_exact_reports_an_iteration_cap():
