@@ -80,6 +80,7 @@ MODULES: dict[str, list[str]] = {
     "provable/solvers/tabular/exact.py": [
         "provable/solvers/tabular/exact.py",
         "tests/solvers/test_mutants_exact.py",
+        "tests/solvers/test_exact_flint.py",
         _AGREE + "test_iterative_methods_agree_with_exact",
         _AGREE + "test_exact_solve_refuses_large_mdps_at_once",
     ],

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from provable.learners._random import gamma_draw as _gamma
+from provable.learners._random import gamma_draw as _gamma  # ziggurat-normal Marsaglia-Tsang
 from provable.learners._random import normal as _normal  # noqa: F401
 from provable.learners._random import u01 as _u01
 from provable.learners._random import u01_numpy  # noqa: F401
