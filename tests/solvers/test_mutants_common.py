@@ -555,3 +555,33 @@ def test_policy_bound_is_tight_to_a_few_units_of_roundoff():
     assert loss == F(336, 31)
     pb = F(cert.policy_bound(np.array([1])))
     assert loss <= pb <= loss * (1 + 8 * F(_U))
+
+
+@pytest.mark.parametrize("delta,passes,lu", [(1e-9, 2, False), (1e-6, 3, False),
+                                             (1e-4, 3, True)])
+def test_gmres_refinement_passes_and_the_lu_fallback(monkeypatch, delta, passes, lu):
+    """A stand-in GMRES whose every pass leaves a fraction ``delta`` of the error
+    (dx = (1 - delta) M^-1 res, by a sparse LU factorisation): the error after k passes
+    is delta^k |V|, and x is accepted only once its residual is at LU's backward-error
+    level (about 1e-14 here): after 2 passes (1e-18), after the third (1e-18), or never
+    in three passes (1e-12), when sparse LU answers. Rewards -1 make every residual
+    negative. V = -1 / (1 - 0.9) = -10 in every state."""
+    mdp, _ = _doubly_stochastic(1000, seed=2)
+    neg = pv.TabularMDP(mdp.P, -np.ones((1000, 1)), gamma=0.9)
+    calls = {"gmres": 0, "lu": 0}
+
+    def slow_gmres(M, res, **kw):
+        calls["gmres"] += 1
+        return (1 - delta) * spla.splu(sp.csc_matrix(M)).solve(res), 0
+
+    lu_solve = spla.spsolve
+
+    def counted_lu(*a, **k):
+        calls["lu"] += 1
+        return lu_solve(*a, **k)
+
+    monkeypatch.setattr(spla, "gmres", slow_gmres)
+    monkeypatch.setattr(spla, "spsolve", counted_lu)
+    V = pv.solvers.evaluate_policy(neg, np.zeros(1000, dtype=int))
+    assert calls == {"gmres": passes, "lu": int(lu)}
+    assert np.abs(V + 10).max() <= 1e-13
