@@ -585,3 +585,17 @@ def test_gmres_refinement_passes_and_the_lu_fallback(monkeypatch, delta, passes,
     V = pv.solvers.evaluate_policy(neg, np.zeros(1000, dtype=int))
     assert calls == {"gmres": passes, "lu": int(lu)}
     assert np.abs(V + 10).max() <= 1e-13
+
+
+def test_large_sparse_solve_of_zero_rewards_runs_no_gmres(monkeypatch):
+    """b = 0: x = 0 has residual 0 <= 64 u (|M| 0 + |b|) = 0, accepted before any GMRES
+    pass (the acceptance test is <=, so an exact zero residual always passes)."""
+    mdp, _ = _doubly_stochastic(1000, seed=2)
+    zero = pv.TabularMDP(mdp.P, np.zeros((1000, 1)), gamma=0.9)
+
+    def no_gmres(*a, **k):
+        raise AssertionError("GMRES on a zero right-hand side")
+
+    monkeypatch.setattr(spla, "gmres", no_gmres)
+    V = pv.solvers.evaluate_policy(zero, np.zeros(1000, dtype=int))
+    assert V.tolist() == [0.0] * 1000
