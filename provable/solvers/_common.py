@@ -334,7 +334,7 @@ def _closed_classes(P: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 
 def _stationary_distribution(Pc: Any) -> np.ndarray:
     r"""Stationary distribution :math:`\mu = \mu P_c`, :math:`\sum \mu = 1` of an
-    irreducible chain ``Pc`` (one closed class).
+    irreducible sparse chain ``Pc`` (one closed class).
 
     Small chains: least squares on the bordered dense system. From 1000 states: the
     sparse system with its first balance equation replaced by the normalisation
@@ -343,12 +343,10 @@ def _stationary_distribution(Pc: Any) -> np.ndarray:
     """
     m = Pc.shape[0]
     if m < _SPARSE_ITERATIVE_MIN:
-        Pd = Pc.toarray() if sp.issparse(Pc) else np.asarray(Pc)
-        M = np.vstack([Pd.T - np.eye(m), np.ones((1, m))])
+        M = np.vstack([Pc.toarray().T - np.eye(m), np.ones((1, m))])
         b = np.zeros(m + 1)
         b[-1] = 1.0
         return np.linalg.lstsq(M, b, rcond=None)[0]
-    Pc = sp.csr_matrix(Pc)
     M = (sp.identity(m, format="csr") - Pc.T.tocsr()).tocsr()
     M = sp.vstack([sp.csr_matrix(np.ones((1, m))), M[1:]]).tocsr()
     b = np.zeros(m)
