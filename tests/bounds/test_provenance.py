@@ -143,6 +143,7 @@ CLAIMS: dict[str, str | None] = {
     "entropy.covariance": "2505.22617",                # Cui et al. 2025
     "exp3.minimax": None,
     "gdc.ebm": "2012.11635",                           # Khalifa et al. 2021
+    "general_utility.pg": "2306.01854",
     "generative.minimax": None,
     "grpo.unsampled_tokens": "2602.05548",             # Yu et al. 2026
     "implicit_ftrl.recovers": "2306.00201",            # Chen, Orabona 2023

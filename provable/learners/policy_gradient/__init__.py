@@ -10,6 +10,7 @@ Examples
 (3, 2)
 """
 
+from provable.learners.policy_gradient import general_utility
 from provable.learners.policy_gradient._exact import (
     METHODS,
     PGResult,
@@ -28,4 +29,4 @@ from provable.learners.policy_gradient._stochastic import (
 
 __all__ = ["METHODS", "PGResult", "gradient", "objective", "run_policy_gradient", "ScalarLQR",
            "STOCHASTIC_METHODS", "TRAJECTORIES_PER_ITERATION", "StochasticPGResult",
-           "gpomdp_estimates", "run_stochastic_pg"]
+           "gpomdp_estimates", "run_stochastic_pg", "general_utility"]
