@@ -560,3 +560,32 @@ def test_lp_policy_reaches_the_optimal_class_from_every_state(S):
     assert abs(Fraction(res.gain) - 1) <= Fraction(res.error_bound)
     assert res.error_bound <= 1e-12
     np.testing.assert_array_equal(res.bias, -np.arange(S, dtype=float))
+
+
+@pytest.mark.parametrize("S", [3, 6])
+def test_lp_on_a_sparse_trap_chain_uses_the_policy_bias(S):
+    import scipy.sparse as sp
+
+    dense = _trap_chain(S)
+    mdp = pv.TabularMDP(sp.csr_matrix(dense.dense_P().reshape(S * 2, S)), dense.R)
+    assert mdp.sparse
+    res = pv.solvers.average_reward(mdp, "lp")
+    assert res.policy.tolist() == [1] * S
+    # the LP's own bias has an Odoni interval of width 1 here; the policy's is exact
+    np.testing.assert_array_equal(res.bias, -np.arange(S, dtype=float))
+    assert res.error_bound <= 1e-12
+    Th = (dense.R + dense.dense_P() @ res.bias).max(axis=1)
+    np.testing.assert_array_equal(Th - res.bias, np.ones(S))
+
+
+def test_lp_keeps_its_own_bias_when_the_policys_is_no_better():
+    # an irreducible model: the LP's bias already solves the optimality equation, and
+    # the certificate is its Odoni interval, within rounding of the exact gain
+    mdp = _irreducible(7)
+    g_star, _ = _optimal_gain(mdp)
+    res = pv.solvers.average_reward(mdp, "lp")
+    Th = (mdp.R + mdp.dense_P() @ res.bias).max(axis=1)
+    D = Th - res.bias
+    assert D.max() - D.min() <= 1e-12
+    assert abs(Fraction(res.gain) - g_star) <= Fraction(res.error_bound) <= 1e-12
+    assert res.bias[0] == 0.0
