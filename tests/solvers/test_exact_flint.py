@@ -75,3 +75,24 @@ def test_default_state_limits_and_missing_flint(monkeypatch):
         pv.solvers.exact_solve(big)
     with pytest.raises(InvalidArgument, match="backend"):
         pv.solvers.exact_solve(pv.mdp.river_swim(3), backend="sympy")
+
+
+def test_flint_backend_does_not_fall_back_to_fractions(monkeypatch):
+    # the FLINT path must do its own solves: the Fraction eliminator is never called
+    def refuse(*args, **kwargs):
+        raise AssertionError("rational_solve called on the FLINT path")
+
+    monkeypatch.setattr(exact_mod, "rational_solve", refuse)
+    res = pv.solvers.exact_solve(pv.mdp.random_mdp(6, 2, gamma=0.9, seed=4), backend="flint")
+    assert res.backend == "flint" and res.converged
+    with pytest.raises(AssertionError, match="rational_solve"):
+        pv.solvers.exact_solve(pv.mdp.random_mdp(6, 2, gamma=0.9, seed=4),
+                               backend="fractions")
+
+
+def test_refusal_names_the_cost_of_its_backend():
+    mdp = pv.mdp.random_mdp(5, 2, gamma=0.9, seed=0)
+    with pytest.raises(InvalidArgument, match="2 minutes at S=1000 with FLINT"):
+        pv.solvers.exact_solve(mdp, max_states=4, backend="flint")
+    with pytest.raises(InvalidArgument, match=r"S\^4.5 with fractions"):
+        pv.solvers.exact_solve(mdp, max_states=4, backend="fractions")
