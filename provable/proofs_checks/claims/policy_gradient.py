@@ -299,26 +299,32 @@ def _gu_runs(params: dict, seed: int) -> dict:
              "into a saturated softmax region within 2e4 iterations). Instance: random "
              "dense MDPs, F = -1/2 ||lambda - lambda_dagger||^2 with lambda_dagger the "
              "occupancy of a random softmax expert (imitation of an expert occupancy, one "
-             "of the abstract's examples): F* = 0, attained in the interior, certified by "
-             "Frank-Wolfe over the occupancy polytope (policy-iteration oracle, duality "
-             "gap). Exact F(lambda^{pi_theta}) and grad F by linear solves at log-spaced "
-             "checkpoints. An upper-bound check on a well-conditioned interior optimum: "
-             "faster decay is consistent with the claim."),
+             "of the abstract's examples): F* = 0 exactly (F <= 0 and the target is attained, "
+             "in the interior); Frank-Wolfe over the occupancy polytope (policy-iteration "
+             "oracle) is run as a cross-check and its value kept in the data. Exact "
+             "F(lambda^{pi_theta}) and grad F by linear solves (at log-spaced checkpoints for "
+             "the gap, at every iteration for the mean gradient norm). An upper-bound check "
+             "on a well-conditioned interior optimum: faster decay (the gap falls like n^-1 "
+             "at the full budget) is consistent with the claim. The mean gradient norm "
+             "falls like n^-0.26, slower than n^-1/3 but within the 0.1 tolerance, as a log "
+             "factor (Õ) would make it: with alpha_t = eta_t alpha_0 ~ t^-2/3 the bound "
+             "carries sum_t alpha_t e_t ~ log T."),
     budgets={"quick": {"S": 4, "A": 3, "gamma": 0.6, "instances": 1, "seeds": 32,
                        "stat_seeds": 16, "control_seeds": 8, "iters": 10_000, "n_min": 100,
                        "points": 9, "alpha0": 0.5},
-             "full": {"S": 6, "A": 3, "gamma": 0.6, "instances": 3, "seeds": 64,
-                      "stat_seeds": 32, "control_seeds": 16, "iters": 100_000, "n_min": 300,
+             "full": {"S": 6, "A": 3, "gamma": 0.6, "instances": 2, "seeds": 48,
+                      "stat_seeds": 32, "control_seeds": 16, "iters": 50_000, "n_min": 150,
                       "points": 12, "alpha0": 0.5}},
     design="Random MDPs (S = 4, A = 3, gamma = 0.6), quadratic utility around an expert "
-           "occupancy (F* = 0, certified by Frank-Wolfe). N-VR-PG with one sampled "
-           "trajectory per iteration, 16 seeds, n = 100 ... 1e4 trajectories (2 decades): "
+           "occupancy (F* = 0; Frank-Wolfe over the occupancy polytope as a cross-check). "
+           "N-VR-PG with one sampled trajectory per iteration, 32 seeds (16 for the "
+           "stationarity run), n = 100 ... 1e4 trajectories (2 decades): "
            "log-log slope of the mean exact gap F* - F(lambda^{pi_theta_n}) <= -1/2 + 0.1 "
            "(global schedule), and of the mean exact gradient norm <= -1/3 + 0.1 "
            "(stationarity schedule; the norm averaged over the iterates, i.e. at a uniformly drawn "
            "iterate). Control: the same runs without the recursive momentum (eta_t = 1), "
            "whose gaps must be judged violated.",
-    expected_seconds={"quick": 5.0, "full": 200.0},
+    expected_seconds={"quick": 8.0, "full": 120.0},
     mutants=(
         Mutant("no_momentum", "eta_t = 1: plain normalised PG on one trajectory; the "
                "normalised direction stays as noisy as one trajectory near the optimum and the "
