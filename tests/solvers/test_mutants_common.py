@@ -565,9 +565,12 @@ def test_gmres_refinement_passes_and_the_lu_fallback(monkeypatch, delta, passes,
     is delta^k |V|, and x is accepted only once its residual is at LU's backward-error
     level (about 1e-14 here): after 2 passes (1e-18), after the third (1e-18), or never
     in three passes (1e-12), when sparse LU answers. Rewards -1 make every residual
-    negative. V = -1 / (1 - 0.9) = -10 in every state."""
+    negative: V = -1 / (1 - 0.9) = -10 in every state but an unreachable absorbing one
+    of reward 0, where V, b, |M| |x| and the residual are all exactly 0 (accepted: the
+    test is <=)."""
     mdp, _ = _doubly_stochastic(1000, seed=2)
-    neg = pv.TabularMDP(mdp.P, -np.ones((1000, 1)), gamma=0.9)
+    P = sp.block_diag([mdp.P, sp.csr_matrix(np.ones((1, 1)))], format="csr")
+    neg = pv.TabularMDP(P, np.r_[-np.ones(1000), 0.0][:, None], gamma=0.9)
     calls = {"gmres": 0, "lu": 0}
 
     def slow_gmres(M, res, **kw):
@@ -582,9 +585,9 @@ def test_gmres_refinement_passes_and_the_lu_fallback(monkeypatch, delta, passes,
 
     monkeypatch.setattr(spla, "gmres", slow_gmres)
     monkeypatch.setattr(spla, "spsolve", counted_lu)
-    V = pv.solvers.evaluate_policy(neg, np.zeros(1000, dtype=int))
+    V = pv.solvers.evaluate_policy(neg, np.zeros(1001, dtype=int))
     assert calls == {"gmres": passes, "lu": int(lu)}
-    assert np.abs(V + 10).max() <= 1e-13
+    assert np.abs(V[:1000] + 10).max() <= 1e-13 and V[1000] == 0.0
 
 
 def test_large_sparse_solve_of_zero_rewards_runs_no_gmres(monkeypatch):
