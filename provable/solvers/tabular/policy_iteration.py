@@ -26,7 +26,6 @@ from provable.solvers._common import (
     bellman_certificate,
     check_policy_vector,
     check_start_vector,
-    policy_matrix,
     q_from_v,
 )
 from provable.solvers._result import SolveResult
@@ -37,6 +36,14 @@ from provable.solvers.tabular.value_iteration import (
 )
 
 __all__ = ["policy_iteration", "modified_policy_iteration"]
+
+
+def _chain(mdp: TabularMDP, pi: np.ndarray) -> tuple[Any, np.ndarray]:
+    """``(P_pi, r_pi)`` of a deterministic policy: its rows of P gathered (a dense copy,
+    or CSR rows), the same numbers :func:`~provable.solvers._common.policy_matrix`
+    computes through a product with the one-hot policy, without the product."""
+    rows = np.arange(mdp.S) * mdp.A + pi
+    return mdp.P_at()[rows], mdp.R[np.arange(mdp.S), pi]
 
 
 def _improve(Q: np.ndarray, current: np.ndarray | None, rtol: float = 1e-12) -> np.ndarray:
@@ -66,7 +73,8 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
     max_iter : int, default 1000
         Improvement steps at most.
     policy0 : array_like (S,) of int, optional
-        Starting policy (default: greedy in the rewards).
+        Starting policy (default: greedy for the values ``max_a r(s, a)``, QuantEcon's
+        default start, one Bellman backup beyond greedy in the rewards).
     V0 : array_like (S,), optional
         Starting values: the first policy is greedy for them (QuantEcon's ``v_init``).
         Not together with ``policy0``.
@@ -96,11 +104,11 @@ def policy_iteration(mdp: TabularMDP, *, max_iter: int = 1000, policy0: np.ndarr
     if V0 is not None:
         pi = _improve(q_from_v(mdp, check_start_vector("V0", V0, mdp.S)), None)
     else:
-        pi = (_improve(mdp.R, None) if policy0 is None else
+        pi = (_improve(q_from_v(mdp, mdp.R.max(axis=1)), None) if policy0 is None else
               check_policy_vector("policy0", policy0, mdp.S, mdp.A))
     conv = False
     for it in range(1, max_iter + 1):
-        P_pi, r_pi = policy_matrix(mdp, pi)
+        P_pi, r_pi = _chain(mdp, pi)
         V = _solve(I - g * P_pi, r_pi)
         Q = q_from_v(mdp, V)
         new = _improve(Q, pi)
@@ -162,7 +170,7 @@ def modified_policy_iteration(mdp: TabularMDP, tol: float = 1e-8, *, m: int = 20
         if not (np.isfinite(lo) and np.isfinite(hi)):
             V = TV
             break
-        P_pi, r_pi = policy_matrix(mdp, pi)
+        P_pi, r_pi = _chain(mdp, pi)
         V = TV
         for _ in range(m - 1):
             V = r_pi + g * (P_pi @ V)
