@@ -602,3 +602,16 @@ def test_large_sparse_solve_of_zero_rewards_runs_no_gmres(monkeypatch):
     monkeypatch.setattr(spla, "gmres", no_gmres)
     V = pv.solvers.evaluate_policy(zero, np.zeros(1000, dtype=int))
     assert V.tolist() == [0.0] * 1000
+
+
+def test_average_occupancy_splits_the_stationary_mass_by_the_policy():
+    P = np.zeros((3, 2, 3))
+    P[0, :, 1] = 1.0                          # transient
+    P[1, :, 1], P[1, :, 2] = 0.75, 0.25
+    P[2, :, 1] = 1.0                          # mu = (0, 4/5, 1/5) whatever the actions
+    mdp = pv.TabularMDP(P, np.zeros((3, 2)))
+    d = pv.solvers.occupancy(mdp, [0, 1, 0])
+    np.testing.assert_allclose(d, [[0.0, 0.0], [0.0, 0.8], [0.2, 0.0]], rtol=0, atol=1e-15)
+    mix = np.array([[0.5, 0.5], [0.25, 0.75], [1.0, 0.0]])
+    d = pv.solvers.occupancy(mdp, mix)
+    np.testing.assert_allclose(d, [[0.0, 0.0], [0.2, 0.6], [0.2, 0.0]], rtol=0, atol=1e-15)
