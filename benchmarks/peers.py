@@ -118,6 +118,7 @@ def _mdptoolbox(mdp: pv.TabularMDP) -> dict[str, Callable[[], np.ndarray]]:
 
 
 def bench(name: str, mdp: pv.TabularMDP, repeat: int, skip: set[str]) -> None:
+    """Time every solver on ``mdp`` (interleaved) and print the table."""
     vstar = _vstar(mdp)
     solvers: dict[str, Callable[[], np.ndarray]] = {}
     for make in (_provable, _quantecon, _mdpsolver, _mdptoolbox):
@@ -146,18 +147,21 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--sparse-S", type=int, default=100_000,
                     help="states of the sparse case (0: skip it)")
+    ap.add_argument("--qe-vi", action="store_true",
+                    help="also time QuantEcon's value iteration (minutes near gamma = 1)")
     args = ap.parse_args()
+    skip = set() if args.qe_vi else {"QuantEcon VI"}
     cases = ([(500, 0.99)] if args.quick else
              [(1000, 0.99), (1000, 0.999), (2000, 0.99), (2000, 0.999)])
     for S, g in cases:
         mdp = pv.mdp.random_mdp(S, 10, gamma=g, seed=0)
-        bench(f"dense random S={S}, A=10, gamma={g}", mdp, args.repeat, set())
+        bench(f"dense random S={S}, A=10, gamma={g}", mdp, args.repeat, skip)
     if not args.quick and args.sparse_S:
         S = args.sparse_S
         A = 8 if S <= 100_000 else 4
         mdp = pv.mdp.random_mdp(S, A, gamma=0.99, nnz_per_row=8, seed=0)
         # dense-only peers and exact PI are out of reach at this size
-        skip = {"pymdptoolbox PI", "provable PI"} if S > 100_000 else {"pymdptoolbox PI"}
+        skip |= {"pymdptoolbox PI", "provable PI"} if S > 100_000 else {"pymdptoolbox PI"}
         bench(f"sparse random S={S}, A={A}, 8 entries a row, gamma=0.99", mdp,
               max(1, args.repeat // 2), skip)
 
