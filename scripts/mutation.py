@@ -146,6 +146,15 @@ MODULES: dict[str, list[str]] = {
         "tests/proofs_checks/test_check_rate.py",
         "tests/proofs_checks/test_rate_planted.py",
     ],
+    # falsification search and mutant batteries: planted false statements must be found
+    "provable/proofs_checks/_search.py": [
+        "provable/proofs_checks/_search.py",
+        "tests/proofs_checks/test_search.py",
+    ],
+    "provable/proofs_checks/_mutants.py": [
+        "provable/proofs_checks/_mutants.py",
+        "tests/proofs_checks/test_mutants.py",
+    ],
     "provable/_validation.py": [
         "provable/_validation.py",
         "tests/mdp/test_mutants_validation.py",

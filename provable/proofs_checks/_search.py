@@ -430,7 +430,8 @@ class InstanceSearch:
         test._hypothesis_internal_use_seed = seed
         found = False
         try:
-            test()
+            with _without_local_constants():
+                test()
         except _Found:
             found = True
         except _ScoreRaised as e:
@@ -587,6 +588,30 @@ class InstanceSearch:
 
 # ---------------------------------------------------------------------------
 # the example database
+
+
+@contextlib.contextmanager
+def _without_local_constants() -> Any:
+    """Hypothesis (6.131 on) also draws the literal constants of every *local* module in
+    ``sys.modules`` (code outside site-packages), so the instances a seed tries would
+    depend on which modules happen to be imported, and on whether provable is installed
+    editable. A search switches that pool off, so that a seed names the same instances
+    in any session with the same hypothesis version (its global pool of edge values
+    stays on)."""
+    try:
+        from hypothesis.internal.conjecture import providers as hp
+        empty, cache = hp.Constants(), hp.CONSTANTS_CACHE
+        original = hp._get_local_constants
+    except (ImportError, AttributeError):     # another hypothesis: nothing to switch off
+        yield
+        return
+    cache.cache.clear()
+    hp._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        hp._get_local_constants = original
+        cache.cache.clear()
 
 
 def search_database(database: Any, name: str) -> tuple[Any, str | None]:

@@ -299,6 +299,22 @@ def test_search_is_reproducible():
     assert a.data["search"]["scores"] == b.data["search"]["scores"]
 
 
+def test_search_does_not_depend_on_the_modules_imported(tmp_path, monkeypatch):
+    """Hypothesis draws the literal constants of local modules in sys.modules; a search
+    switches that pool off, so importing a module full of constants between two runs
+    with the same seed changes nothing."""
+    s = _search.InstanceSearch("demo", st.floats(0, 1e6), lambda x: x, threshold=2e6,
+                               what="x")
+    before = s.run(200, seed=3, database=None).data["search"]["scores"]
+    mod = tmp_path / "pv_constants_module.py"
+    mod.write_text("C = [" + ", ".join(f"{1000.0 + 0.37 * k!r}" for k in range(400)) + "]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+    importlib.import_module("pv_constants_module")
+    after = s.run(200, seed=3, database=None).data["search"]["scores"]
+    assert after == before
+
+
 # ---------------------------------------------------------------------------
 # the example database: the worst instances come back first
 
