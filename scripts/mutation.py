@@ -54,6 +54,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -479,7 +480,13 @@ class _Sigterm(Exception):
     pass
 
 
+#: set on SIGTERM; with --jobs the module threads stop at their next mutant (only the
+#: main thread receives signals), restoring their files on the way out
+_STOP = threading.Event()
+
+
 def _on_sigterm(signum, frame):  # noqa: ARG001
+    _STOP.set()
     raise _Sigterm()
 
 
@@ -655,9 +662,12 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
         backup = _backup_path(target)
         _BACKUP_DIR.mkdir(exist_ok=True)
         shutil.copyfile(target, backup)
-        old = signal.signal(signal.SIGTERM, _on_sigterm)
+        main = threading.current_thread() is threading.main_thread()
+        old = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
         try:
             for i, m in enumerate(mutants, 1):
+                if _STOP.is_set():
+                    raise _Sigterm()
                 eq = is_equivalent(m, equivalent)
                 if eq is not None:
                     outcomes.append(Outcome(m, "equivalent", reason=eq["reason"]))
@@ -718,7 +728,8 @@ def run_module(root: Path, module: str, tests: list[str], mutants: list[Mutant],
                 if checkpoint:
                     checkpoint(outcomes)
         finally:
-            signal.signal(signal.SIGTERM, old)
+            if main:
+                signal.signal(signal.SIGTERM, old)
             target.write_bytes(original)
             _drop_pyc(target)
             backup.unlink(missing_ok=True)
@@ -934,13 +945,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs > 1 and len(plan) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(args.jobs) as pool:
+        old = signal.signal(signal.SIGTERM, _on_sigterm)
+        pool = ThreadPoolExecutor(args.jobs)
+        try:
             futs = {mod: pool.submit(run_module, root, mod, tests, muts, equivalent,
                                      args.timeout_factor, args.timeout_extra, not args.quiet,
                                      carried.get(mod, frozenset()), True, args.by_coverage,
-                                     None, args.fork)
+                                     None, args.fork, args.confirm_survivors)
                     for mod, (tests, muts) in plan.items()}
             results = {mod: f.result() for mod, f in futs.items()}
+        except (_Sigterm, KeyboardInterrupt):
+            _STOP.set()          # the threads restore their modules at the next mutant
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            signal.signal(signal.SIGTERM, old)
     else:
         for mod, (tests, muts) in plan.items():
             def checkpoint(outs, mod=mod):  # partial results survive an interrupted run
