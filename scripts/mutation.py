@@ -956,10 +956,9 @@ def main(argv: list[str] | None = None) -> int:
             results = {mod: f.result() for mod, f in futs.items()}
         except (_Sigterm, KeyboardInterrupt):
             _STOP.set()          # the threads restore their modules at the next mutant
-            pool.shutdown(wait=True, cancel_futures=True)
             raise
         finally:
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=True, cancel_futures=_STOP.is_set())
             signal.signal(signal.SIGTERM, old)
     else:
         for mod, (tests, muts) in plan.items():
